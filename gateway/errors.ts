@@ -33,6 +33,7 @@ export const DeviceErrors = {
   UNKNOWN_TYPE: { message: 'unknown message type', close: CloseCode.PROTOCOL_ERROR },
   AUDIO_BEFORE_HELLO: { message: 'audio frame received before hello', close: CloseCode.PROTOCOL_ERROR },
   BAD_AUDIO_FRAME: { message: 'audio frame has a bad size', close: CloseCode.PROTOCOL_ERROR },
+  FRAME_TOO_LARGE: { message: 'message larger than the payload limit', close: CloseCode.PROTOCOL_ERROR },
   UNSUPPORTED_VERSION: { message: 'unsupported protocol version', close: CloseCode.UNSUPPORTED_VERSION },
   RATE_LIMITED: { message: 'too many messages', close: CloseCode.RATE_LIMITED },
   SLOW_CONSUMER: { message: 'device is not reading its messages', close: CloseCode.SLOW_CONSUMER },
@@ -61,6 +62,14 @@ export const ApiErrors = {
   RATE_LIMITED: { status: 429, message: 'too many attempts; try again later' },
   INTERNAL: { status: 500, message: 'internal error' },
   UNAVAILABLE: { status: 503, message: 'not ready' },
+  // console API (docs/api.md)
+  METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this endpoint' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send the body as application/json' },
+  LAST_ADMIN: { status: 409, message: 'a site must keep at least one active admin' },
+  SITE_NOT_FOUND: { status: 404, message: 'no such site (or not one of yours)' },
+  LABEL_TAKEN: { status: 409, message: 'a device with this label already exists at this site' },
+  NAME_TAKEN: { status: 409, message: 'this name is already taken' },
+  UNKNOWN_SETTING: { status: 400, message: 'no such process setting' },
 } as const satisfies Record<string, { status: number; message: string }>;
 export type ApiErrorCode = keyof typeof ApiErrors;
 

@@ -72,6 +72,7 @@ export type ServerMessage =
   | { type: 'welcome'; seq: number; v: number; sessionId: string; resumed: boolean; lastCseq: number; settings: DeviceSettings }
   | { type: 'prompt'; seq: number; text: string; language: 'en' | 'ru'; bargeIn: boolean; expect: Expect | null; node?: string }
   | { type: 'recognized'; seq: number; text: string; confidence: number }
+  | { type: 'settings'; seq: number; settings: Partial<DeviceSettings> }
   | { type: 'error'; seq: number; code: string; message: string; fatal: boolean }
   | { type: 'bye'; seq: number; reason: string };
 
