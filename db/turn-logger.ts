@@ -1,0 +1,410 @@
+/**
+ * TurnLogger: the gateway's write path for the dialog log. `log()` only queues; one background
+ * worker writes batches (unnest INSERT ... ON CONFLICT DO NOTHING) and coalesced dialog-state
+ * updates. While PostgreSQL is unreachable, or the queue passes `queueMax`, entries go to the
+ * on-disk spool (db/spool.ts) and are replayed in order once a probe (with backoff) succeeds.
+ * While the spool holds anything, new entries wait behind it, so the log keeps its order.
+ */
+import type { Pool } from './pool.ts';
+import type { TurnRecord } from './turn.ts';
+import { type DbLogger, errFields, silentLogger } from './log.ts';
+import { Spool, encodeState, encodeTurn, type SpoolEntry } from './spool.ts';
+import { applyStatesSafe, insertTurnsSafe, timed, type RejectedRow, type StateUpdate } from './turn-sql.ts';
+
+export interface TurnLoggerOptions {
+  pool: Pool;
+  /** Folder of the spool segments (created when missing); one TurnLogger per folder. */
+  spoolDir: string;
+  /** Most turns per INSERT. */
+  batchSize: number;
+  /** Longest a logged turn waits before the worker starts writing. */
+  flushMs: number;
+  /** Turns kept in memory; beyond this the queue goes to the spool. */
+  queueMax: number;
+  logger?: DbLogger;
+  /** Metric hook: called synchronously for every event (map them to prom-client counters). */
+  onEvent?: (e: TurnLoggerEvent) => void;
+  /** First and longest wait between database probes while it is unreachable. */
+  probeMinMs?: number;
+  probeMaxMs?: number;
+  /** Client-side timeout of one write; a timed-out write counts as "unavailable". */
+  writeTimeoutMs?: number;
+  /** Spool segment size at which a new file is started. */
+  segmentBytes?: number;
+}
+
+export type TurnLoggerEvent =
+  | { type: 'batch'; source: 'queue' | 'spool'; rows: number; inserted: number; ms: number }
+  | { type: 'spooled'; rows: number; reason: 'db-down' | 'queue-full' | 'flush' }
+  | { type: 'rejected'; rows: number }
+  | { type: 'dropped'; rows: number }
+  | { type: 'db-down' }
+  | { type: 'db-up' };
+
+export interface TurnLoggerStats {
+  /** Turns waiting in memory. */
+  queued: number;
+  /** Sessions with a dialog-state update waiting in memory. */
+  statesQueued: number;
+  /** Turns inserted (new rows). */
+  written: number;
+  /** Turns that were already in the table (replays, retries). */
+  duplicates: number;
+  /** Entries written to the spool. */
+  spooled: number;
+  /** Entries read back from the spool and applied. */
+  replayed: number;
+  /** Successful INSERT statements. */
+  batches: number;
+  /** Writes that failed because the database was unavailable (and went to the spool). */
+  failures: number;
+  /** Turns/states refused for their content (invalid record, bad uuid, unknown kind...). */
+  rejected: number;
+  /** Turns dropped because neither the database nor the spool could take them. */
+  dropped: number;
+  spoolSegments: number;
+  dbUp: boolean;
+}
+
+interface PendingState extends StateUpdate {}
+
+const isValidTurn = (t: TurnRecord): boolean =>
+  typeof t === 'object' && t !== null && typeof t.sessionId === 'string' && typeof t.siteId === 'string'
+  && Number.isInteger(t.seq) && t.at instanceof Date && !Number.isNaN(t.at.getTime()) && typeof t.kind === 'string';
+
+export class TurnLogger {
+  private readonly pool: Pool;
+  private readonly log_: DbLogger;
+  private readonly spool: Spool;
+  private readonly o: Required<Omit<TurnLoggerOptions, 'pool' | 'logger' | 'onEvent' | 'spoolDir'>>;
+  private queue: TurnRecord[] = [];
+  private states = new Map<string, PendingState>();
+  private readonly ready: Promise<void>;
+  private spoolOk = true;
+  private dbUp = true;
+  private running = false;
+  private again = false;
+  private closing = false;
+  private closed = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private backoffMs: number;
+  private waiters: Array<() => void> = [];
+  private readonly s = { written: 0, duplicates: 0, spooled: 0, replayed: 0, batches: 0, failures: 0, rejected: 0, dropped: 0 };
+
+  constructor(private readonly opts: TurnLoggerOptions) {
+    this.pool = opts.pool;
+    this.log_ = opts.logger ?? silentLogger;
+    this.o = {
+      batchSize: Math.max(1, opts.batchSize), flushMs: Math.max(1, opts.flushMs), queueMax: Math.max(1, opts.queueMax),
+      probeMinMs: opts.probeMinMs ?? 250, probeMaxMs: opts.probeMaxMs ?? 10_000,
+      writeTimeoutMs: opts.writeTimeoutMs ?? 10_000, segmentBytes: opts.segmentBytes ?? 8 * 1024 * 1024,
+    };
+    this.backoffMs = this.o.probeMinMs;
+    this.spool = new Spool(opts.spoolDir, this.o.segmentBytes);
+    this.ready = this.spool.open().then(() => {
+      if (this.spool.hasData) this.log_.warn({ spoolDir: opts.spoolDir, segments: this.spool.segments }, 'turn spool found at start; replaying');
+    }, (err: unknown) => {
+      this.spoolOk = false;
+      this.log_.error({ ...errFields(err), spoolDir: opts.spoolDir }, 'turn spool folder unusable; turns are kept in memory only');
+    });
+    void this.run();
+  }
+
+  /** Resolves once the spool folder is open (a left-over spool then replays in the background). */
+  start(): Promise<void> { return this.ready; }
+
+  /** Queues a turn. Never blocks, never throws: a bad record is logged and counted as rejected. */
+  log(turn: TurnRecord): void {
+    if (this.closing) return this.reject('turn logged after close', turn?.sessionId, turn?.seq);
+    if (!isValidTurn(turn)) return this.reject('invalid turn record', turn?.sessionId, turn?.seq);
+    // Beyond queueMax the worker moves the queue to the spool at its next turn (the excess lives
+    // one event-loop turn plus one fsync). Only when the spool cannot be written either is there a
+    // hard cap, and turns beyond it are dropped (counted and logged).
+    if (!this.spoolOk && this.queue.length >= this.o.queueMax * 2) {
+      this.s.dropped++;
+      this.emit({ type: 'dropped', rows: 1 });
+      if (this.s.dropped % 1000 === 1) this.log_.error({ dropped: this.s.dropped, sessionId: turn.sessionId, seq: turn.seq }, 'turn dropped: queue and spool both full');
+      return;
+    }
+    this.queue.push(turn);
+    this.schedule(this.queue.length >= this.o.batchSize || this.queue.length > this.o.queueMax);
+  }
+
+  /**
+   * Queues the session's dialog state; updates are coalesced per session (highest lastSeq, then
+   * the latest call wins) and written in the next flush cycle. The state is serialised now.
+   */
+  logState(sessionId: string, state: unknown, lastSeq: number): void {
+    if (this.closing) return this.reject('state logged after close', sessionId, lastSeq, 'state');
+    let stateJson: string | undefined;
+    try {
+      stateJson = JSON.stringify(state ?? null);
+    } catch (err) {
+      this.s.rejected++;
+      this.log_.error({ ...errFields(err), sessionId, lastSeq }, 'dialog state rejected: not serialisable');
+      return;
+    }
+    if (typeof sessionId !== 'string' || !Number.isInteger(lastSeq) || stateJson === undefined) {
+      return this.reject('invalid dialog state update', sessionId, lastSeq, 'state');
+    }
+    const prev = this.states.get(sessionId);
+    if (!prev || prev.lastSeq <= lastSeq) this.states.set(sessionId, { sessionId, stateJson, lastSeq });
+    this.schedule(false);
+  }
+
+  /** Resolves once everything logged before the call is in the database or in the spool. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule(true);
+    });
+  }
+
+  /** Flushes everything (to the database, or to the spool when it is down or has a backlog) and stops. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closing = true;
+    await this.flush();
+    this.closed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.flushTimer = this.retryTimer = null;
+    await this.spool.close();
+  }
+
+  stats(): TurnLoggerStats {
+    return { ...this.s, queued: this.queue.length, statesQueued: this.states.size,
+      spoolSegments: this.spool.segments, dbUp: this.dbUp };
+  }
+
+  private reject(why: string, sessionId: unknown, seq: unknown, what = 'turn'): void {
+    this.s.rejected++;
+    this.emit({ type: 'rejected', rows: 1 });
+    this.log_.error({ code: 'TURN_REJECTED', what, reason: why, sessionId, seq }, 'dialog log entry rejected');
+  }
+
+  private emit(e: TurnLoggerEvent): void {
+    if (!this.opts.onEvent) return;
+    try {
+      this.opts.onEvent(e);
+    } catch (err) {
+      this.log_.error({ ...errFields(err), event: e.type }, 'turn logger onEvent hook threw');
+    }
+  }
+
+  private schedule(now: boolean): void {
+    if (this.running) { this.again = true; return; }
+    if (now) {
+      if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = null; }
+      void this.run();
+    } else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => { this.flushTimer = null; void this.run(); }, this.o.flushMs);
+    }
+  }
+
+  /** The single worker: loops over steps until nothing is left it can do now. Never rejects. */
+  private async run(): Promise<void> {
+    if (this.running) { this.again = true; return; }
+    this.running = true;
+    try {
+      await this.ready;
+      for (;;) {
+        this.again = false;
+        let progressed: boolean;
+        try {
+          progressed = await this.step();
+        } catch (err) {
+          this.log_.error({ ...errFields(err) }, 'turn logger step failed unexpectedly; retrying later');
+          this.scheduleRetry();
+          progressed = false;
+        }
+        this.settleWaiters();
+        if (!progressed && !this.again) break;
+        if (!progressed && this.retryTimer) break;
+      }
+    } finally {
+      this.running = false;
+      this.settleWaiters();
+    }
+  }
+
+  private settleWaiters(): void {
+    if (this.queue.length > 0 || this.states.size > 0 || this.waiters.length === 0) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const resolve of w) resolve();
+  }
+
+  private async step(): Promise<boolean> {
+    const pending = this.queue.length > 0 || this.states.size > 0;
+    if (this.spool.hasData || !this.dbUp) {
+      // Spool mode: new entries must stay behind what the spool holds.
+      if (pending && this.spoolOk && (!this.dbUp || this.closing || this.waiters.length > 0 || this.queue.length > this.o.queueMax)) {
+        return this.spill(this.queue.splice(0), this.takeStates(), !this.dbUp ? 'db-down' : this.queue.length > this.o.queueMax ? 'queue-full' : 'flush');
+      }
+      if (this.dbUp && this.spool.hasData && !this.closing && !this.retryTimer) return this.replayOne();
+      return false;
+    }
+    if (this.queue.length > this.o.queueMax && this.spoolOk) {
+      return this.spill(this.queue.splice(0), this.takeStates(), 'queue-full');
+    }
+    if (!pending || this.retryTimer) return false;
+    const batch = this.queue.splice(0, this.o.batchSize);
+    const states = this.queue.length === 0 ? this.takeStates() : [];
+    return this.write(batch, states);
+  }
+
+  private takeStates(): StateUpdate[] {
+    const out = [...this.states.values()];
+    this.states.clear();
+    return out;
+  }
+
+  /** Direct write of one batch and (when the queue is drained) the coalesced states. */
+  private async write(batch: TurnRecord[], states: StateUpdate[]): Promise<boolean> {
+    let turnsDone = false;
+    try {
+      await this.insert(batch, 'queue');
+      turnsDone = true;
+      await this.applyStates(states);
+      return true;
+    } catch (err) {
+      this.s.failures++;
+      this.markDown(err);
+      const leftTurns = turnsDone ? [] : batch;
+      if (this.spoolOk) return this.spill(leftTurns, states, 'db-down');
+      this.requeue(leftTurns, states);
+      return false;
+    }
+  }
+
+  private async insert(batch: TurnRecord[], source: 'queue' | 'spool'): Promise<void> {
+    if (batch.length === 0) return;
+    const t0 = performance.now();
+    const r = await insertTurnsSafe(this.pool, batch, this.o.writeTimeoutMs);
+    const ms = performance.now() - t0;
+    this.s.batches++;
+    this.s.written += r.inserted;
+    this.s.duplicates += batch.length - r.inserted - r.rejected.length;
+    this.emit({ type: 'batch', source, rows: batch.length, inserted: r.inserted, ms });
+    this.noteRejected(r.rejected);
+  }
+
+  private async applyStates(states: StateUpdate[]): Promise<void> {
+    if (states.length === 0) return;
+    this.noteRejected((await applyStatesSafe(this.pool, states, this.o.writeTimeoutMs)).rejected);
+  }
+
+  private noteRejected(rows: RejectedRow[]): void {
+    if (rows.length === 0) return;
+    this.s.rejected += rows.length;
+    this.emit({ type: 'rejected', rows: rows.length });
+    for (const r of rows.slice(0, 20)) {
+      this.log_.error({ code: 'TURN_REJECTED', what: r.what, sessionId: r.sessionId, seq: r.seq, sqlstate: r.code, reason: r.message },
+        'dialog log entry refused by the database; dropped');
+    }
+  }
+
+  private requeue(turns: TurnRecord[], states: StateUpdate[]): void {
+    this.queue.unshift(...turns);
+    for (const u of states) {
+      const now = this.states.get(u.sessionId);
+      if (!now || now.lastSeq < u.lastSeq) this.states.set(u.sessionId, u);
+    }
+  }
+
+  /** Appends to the spool; on a disk error puts everything back and retries later. */
+  private async spill(turns: TurnRecord[], states: StateUpdate[], reason: 'db-down' | 'queue-full' | 'flush'): Promise<boolean> {
+    if (turns.length === 0 && states.length === 0) return true;
+    try {
+      await this.spool.append([...turns.map(encodeTurn), ...states.map(encodeState)]);
+    } catch (err) {
+      this.log_.error({ ...errFields(err), spoolDir: this.opts.spoolDir, rows: turns.length }, 'turn spool write failed; keeping entries in memory');
+      this.spoolOk = false;
+      this.requeue(turns, states);
+      this.scheduleRetry();
+      return false;
+    }
+    this.s.spooled += turns.length + states.length;
+    this.emit({ type: 'spooled', rows: turns.length + states.length, reason });
+    return true;
+  }
+
+  /** Replays the oldest segment; false when the database failed (it stays for the next try). */
+  private async replayOne(): Promise<boolean> {
+    const file = await this.spool.oldest();
+    if (!file) return false;
+    const { entries, bad } = await this.spool.read(file);
+    for (const b of bad) {
+      const fields = { code: 'SPOOL_BAD_LINE', file: b.file, line: b.line, reason: b.reason };
+      if (b.truncatedTail) this.log_.warn(fields, 'spool line cut by a crash; skipped');
+      else this.log_.error(fields, 'spool line unreadable; skipped');
+    }
+    this.s.rejected += bad.filter((b) => !b.truncatedTail).length;
+    try {
+      await this.replayEntries(entries);
+    } catch (err) {
+      this.s.failures++;
+      this.markDown(err);
+      return false;
+    }
+    await this.spool.remove(file);
+    this.s.replayed += entries.length;
+    this.log_.info({ file, entries: entries.length }, 'turn spool segment replayed');
+    return true;
+  }
+
+  private async replayEntries(entries: SpoolEntry[]): Promise<void> {
+    let turns: TurnRecord[] = [];
+    const states = new Map<string, StateUpdate>();
+    for (const e of entries) {
+      if (e.t === 'turn') {
+        turns.push(e.turn);
+        if (turns.length >= this.o.batchSize) { await this.insert(turns, 'spool'); turns = []; }
+      } else {
+        const prev = states.get(e.update.sessionId);
+        if (!prev || prev.lastSeq <= e.update.lastSeq) states.set(e.update.sessionId, e.update);
+      }
+    }
+    await this.insert(turns, 'spool');
+    await this.applyStates([...states.values()]);
+  }
+
+  private markDown(err: unknown): void {
+    if (this.dbUp) {
+      this.dbUp = false;
+      this.emit({ type: 'db-down' });
+      this.log_.warn({ ...errFields(err) }, 'dialog log database unavailable; spooling turns');
+    }
+    this.scheduleRetry();
+  }
+
+  /** Waits (with backoff) then probes the database; success resumes the worker. */
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.closed) return;
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(this.o.probeMaxMs, this.backoffMs * 2);
+    this.retryTimer = setTimeout(() => void this.probe(), wait);
+  }
+
+  private async probe(): Promise<void> {
+    try {
+      await this.pool.query(timed('SELECT 1', [], this.o.writeTimeoutMs));
+    } catch (err) {
+      this.log_.debug({ ...errFields(err), nextMs: this.backoffMs }, 'dialog log database probe failed');
+      this.retryTimer = null;
+      this.scheduleRetry();
+      return;
+    }
+    this.retryTimer = null;
+    this.backoffMs = this.o.probeMinMs;
+    this.spoolOk = true;
+    if (!this.dbUp) {
+      this.dbUp = true;
+      this.emit({ type: 'db-up' });
+      this.log_.info({ spoolSegments: this.spool.segments }, 'dialog log database reachable again; replaying spool');
+    }
+    this.schedule(true);
+  }
+}
