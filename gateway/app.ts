@@ -22,6 +22,7 @@ import { DeviceStore } from './device/store.ts';
 import { SessionRegistry, type ConversationFactory } from './device/registry.ts';
 import { DeviceSocketServer } from './device/socket.ts';
 import { createEchoConversation } from './device/echo.ts';
+import { connectRedisCluster, singleNode } from './cluster.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -88,7 +89,12 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     metrics.gauge('voiceman_turns_written', 'Turns written to PostgreSQL since start', () => turns.stats().written);
     metrics.gauge('voiceman_turns_spooled', 'Turns written to the spool file since start', () => turns.stats().spooled);
 
-    // Device sessions
+    // Device sessions; with Redis, several nodes agree on who holds a device
+    let releaseDevice: (deviceId: string) => Promise<void> = async () => undefined;
+    const cluster = c.redisUrl
+      ? await connectRedisCluster({ url: c.redisUrl, nodeId: c.nodeId, log: log.child({ component: 'cluster' }), release: (id) => releaseDevice(id) })
+      : singleNode;
+    cleanups.push(() => cluster.close());
     const store = new DeviceStore(pool, log.child({ component: 'device-store' }));
     cleanups.push(() => store.close());
     const registry = new SessionRegistry({
@@ -100,12 +106,19 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       },
       createConversation: opts.createConversation ?? ((ctx) => createEchoConversation(ctx)),
       defaultSettings: { language: 'en', ttsRate: 1, ttsVolume: 1, ackEveryMs: 1000 },
+      cluster,
     });
     cleanups.push(() => registry.shutdown());
     const devices = new DeviceSocketServer({
       helloTimeoutMs: c.helloTimeoutMs, maxPayloadBytes: c.maxPayloadBytes, maxMessagesPerSecond: c.maxMessagesPerSecond,
       idleTimeoutS: c.idleTimeoutS, maxBackpressureBytes: c.maxBackpressureBytes, serverSecret,
-    }, { registry, store, metrics, log: log.child({ component: 'device-socket' }) });
+    }, { registry, store, cluster, metrics, log: log.child({ component: 'device-socket' }) });
+    releaseDevice = async (deviceId) => {
+      devices.kick(deviceId);
+      const session = registry.forDevice(deviceId);
+      if (session) await registry.release(session);
+      await turns.flush();
+    };
     metrics.gauge('voiceman_event_loop_utilization', 'Event-loop utilisation since the last scrape (0-1)', eluReader());
 
     // HTTP

@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import type { DeviceSettings } from '../protocol/messages.ts';
 import { DeviceSession, type Conversation, type SessionContext, type SessionPersistence } from './session.ts';
 import type { DeviceStore } from './store.ts';
+import type { Cluster } from '../cluster.ts';
 
 export type ConversationFactory = (ctx: SessionContext, restoredState: unknown) => Conversation;
 
@@ -21,6 +22,7 @@ export interface RegistryOptions {
   log: Logger;
   createConversation: ConversationFactory;
   defaultSettings: DeviceSettings;
+  cluster: Cluster;
 }
 
 export class SessionRegistry {
@@ -106,6 +108,22 @@ export class SessionRegistry {
     session.log.info({ reason }, 'session ended');
     session.conversation?.close(reason).catch((err: unknown) => session.log.error({ err }, 'conversation close failed'));
     this.o.store.endSession(session.sessionId, reason, session.operatorId);
+    this.o.cluster.released(session.deviceId, session.sessionId);
+  }
+
+  /**
+   * Another node takes this device over: the session leaves this node without ending (its
+   * state is in the database and the other node resumes it).
+   */
+  async release(session: DeviceSession): Promise<void> {
+    if (this.byId.get(session.sessionId) !== session) return;
+    this.clearGrace(session);
+    session.markEnded();
+    this.byId.delete(session.sessionId);
+    if (this.byDevice.get(session.deviceId) === session) this.byDevice.delete(session.deviceId);
+    this.o.metrics.sessions.set(this.byId.size);
+    session.log.info('session moved to another node');
+    await session.conversation?.close('moved').catch((err: unknown) => session.log.error({ err }, 'conversation close failed'));
   }
 
   /**

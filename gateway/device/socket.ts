@@ -16,6 +16,7 @@ import { verifyDeviceToken } from './tokens.ts';
 import type { DeviceSession, Transport } from './session.ts';
 import type { SessionRegistry } from './registry.ts';
 import type { DeviceStore } from './store.ts';
+import type { Cluster } from '../cluster.ts';
 
 export interface DeviceSocketOptions {
   helloTimeoutMs: number;
@@ -28,6 +29,7 @@ export interface DeviceSocketOptions {
 
 export interface DeviceSocketDeps {
   registry: SessionRegistry;
+  cluster: Cluster;
   store: DeviceStore;
   metrics: GatewayMetrics;
   log: Logger;
@@ -175,6 +177,9 @@ export class DeviceSocketServer {
     if (!device || !verifyDeviceToken(this.o.serverSecret, hello.token, device.tokenHash)) return this.fail(ws, 'AUTH_FAILED');
     if (device.revoked) return this.fail(ws, 'DEVICE_REVOKED');
     this.d.store.touchDevice(device.id, hello.appVersion, hello.model);
+    // Another node may hold this device: it lets go (and flushes the session) first.
+    await this.d.cluster.acquire(device.id);
+    if (conn.closed) return;
 
     let session: DeviceSession | null = null;
     let resumed = false;
@@ -204,6 +209,7 @@ export class DeviceSocketServer {
     conn.transport = this.transportFor(ws);
     conn.state = 'ready';
     this.d.registry.attached(session);
+    this.d.cluster.claimed(device.id, session.sessionId);
     session.attach(conn.transport, resumed, resumed ? hello.resume!.lastSeq : 0);
     session.log.info({ resumed, appVersion: hello.appVersion, connId: conn.id }, resumed ? 'session resumed' : 'session started');
     if (notFound) session.error('SESSION_NOT_FOUND');
@@ -256,6 +262,14 @@ export class DeviceSocketServer {
     ws.send(JSON.stringify({ type: 'error', seq: conn.session?.lastSeq ?? 0, code, message, fatal: true }), false, false);
     conn.closed = true;
     ws.end(closeCode, code);
+  }
+
+  /** Closes this node's connection of a device (another node takes it over). */
+  kick(deviceId: string): void {
+    for (const ws of [...this.open]) {
+      const c = ws.getUserData();
+      if (!c.closed && c.session?.deviceId === deviceId) this.fail(ws, 'REPLACED');
+    }
   }
 
   /** Graceful shutdown: refuse new connections, tell every device to reconnect and resume. */
