@@ -18,7 +18,7 @@ export const ASSIGNMENT = {
 
 export function fakeWms(opts: { assignments?: number; calls?: PendingWms[] } = {}): FakeWms {
   let left = opts.assignments ?? 1;
-  return (p) => {
+  return (p): Omit<WmsResultInput, 'type'> => {
     opts.calls?.push(p);
     switch (p.op) {
       case 'validateOperator':

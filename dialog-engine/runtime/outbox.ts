@@ -1,0 +1,127 @@
+/**
+ * Delivers the WMS outbox: claims due items (one per session at a time, in order), calls the
+ * connector with the item's idempotency key, and marks it delivered, retried later with
+ * exponential backoff and jitter (WMS down / timeout / bad reply), or rejected (the host refused
+ * it for good — logged as an error for a supervisor). Items are never dropped.
+ */
+import type { Logger } from 'pino';
+import type { Pool } from '../../db/index.ts';
+import {
+  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, countPendingOutbox, type OutboxRow,
+} from '../../db/queries/outbox.ts';
+import { WmsError, type WmsConnector } from '../wms/types.ts';
+
+export interface OutboxSettings {
+  outboxPollMs: number;
+  outboxBatch: number;
+  outboxBackoffBaseMs: number;
+  outboxBackoffMaxMs: number;
+  outboxLeaseMs: number;
+  /** An item still undelivered after this many attempts is logged as an error (it keeps trying). */
+  outboxAlertAttempts: number;
+}
+
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  delivered = 0;
+  failures = 0;
+
+  constructor(private readonly pool: Pool, private readonly connector: WmsConnector, private readonly s: OutboxSettings, private readonly log: Logger) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Something was enqueued: deliver soon (coalesced). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = null; this.tick(); }, ms);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.running = this.drain().then(() => undefined, (err: unknown) => {
+      this.log.error({ err }, 'outbox dispatch failed');
+    }).finally(() => {
+      this.running = null;
+      const soon = this.again; this.again = false;
+      this.schedule(soon ? 0 : this.s.outboxPollMs);
+    });
+  }
+
+  /** Delivers until nothing is due. Returns how many items were delivered. */
+  async drain(operatorId?: number): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 1000; round++) {
+      const batch = await claimDueOutbox(this.pool, { limit: this.s.outboxBatch, leaseMs: this.s.outboxLeaseMs, ...(operatorId !== undefined ? { operatorId } : {}) });
+      if (!batch.length) break;
+      const results = await Promise.all(batch.map((row) => this.deliver(row)));
+      const ok = results.filter(Boolean).length;
+      total += ok;
+      if (ok === 0) break; // everything due failed: wait for the backoff
+    }
+    return total;
+  }
+
+  /** Tries to deliver an operator's pending writes now; true when none is left pending. */
+  async flushOperator(operatorId: number): Promise<boolean> {
+    await this.drain(operatorId);
+    return (await countPendingOutbox(this.pool, operatorId)) === 0;
+  }
+
+  private backoff(attempts: number): number {
+    const base = Math.min(this.s.outboxBackoffMaxMs, this.s.outboxBackoffBaseMs * 2 ** Math.min(20, attempts - 1));
+    return Math.round(base * (0.5 + Math.random() * 0.5));
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const p = row.payload as Record<string, unknown>;
+    const base = { idempotencyKey: row.idempotencyKey, operatorId: String(p.operatorId ?? ''), assignmentId: String(p.assignmentId ?? '') };
+    try {
+      if (row.operation === 'confirmPick') {
+        await this.connector.confirmPick(row.siteId, { ...base, lineId: String(p.lineId ?? ''), quantity: Number(p.quantity) });
+      } else if (row.operation === 'reportShort') {
+        await this.connector.reportShort(row.siteId, {
+          ...base, lineId: String(p.lineId ?? ''), quantity: Number(p.quantity), expected: Number(p.expected), reasonCode: String(p.reasonCode ?? ''),
+        });
+      } else {
+        await this.connector.completeAssignment(row.siteId, base);
+      }
+      await markOutboxDelivered(this.pool, row.id);
+      this.delivered++;
+      return true;
+    } catch (err) {
+      this.failures++;
+      const msg = err instanceof Error ? err.message : String(err);
+      if (err instanceof WmsError && !err.retryable) {
+        await markOutboxRejected(this.pool, row.id, `${err.code}: ${msg}`);
+        this.log.error({ outboxId: row.id, key: row.idempotencyKey, operation: row.operation, code: err.code, err: msg }, 'WMS refused an outbox write');
+        return false;
+      }
+      const attempts = await markOutboxRetry(this.pool, row.id, msg, this.backoff(row.attempts + 1));
+      const fields = { outboxId: row.id, key: row.idempotencyKey, operation: row.operation, attempts, err: msg };
+      if (attempts >= this.s.outboxAlertAttempts) this.log.error(fields, 'outbox write still undelivered');
+      else this.log.warn(fields, 'outbox write failed; will retry');
+      return false;
+    }
+  }
+}
