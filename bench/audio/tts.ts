@@ -1,0 +1,47 @@
+/**
+ * Command words ("ready", "yes", "say again", …) for the simulated pickers, synthesised once with
+ * Debian's `flite` and cached under the OS temp folder. Digits come from real recordings instead.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseWav } from './wav.ts';
+import type { RawClip } from './bank.ts';
+
+const run = promisify(execFile);
+
+export const DEFAULT_WORDS = ['ready', 'yes', 'no', 'say again', 'repeat', 'skip', 'short', 'help', 'sign off', 'cancel'];
+export const DEFAULT_VOICES = ['kal', 'slt', 'rms', 'awb'];
+
+export class TtsError extends Error {
+  constructor(readonly code: 'TTS_UNAVAILABLE', message: string) { super(message); this.name = 'TtsError'; }
+}
+
+export async function synthWords(
+  words: string[], voices: string[] = DEFAULT_VOICES, cacheDir = path.join(os.tmpdir(), 'voiceman-bench-tts'),
+): Promise<RawClip[]> {
+  mkdirSync(cacheDir, { recursive: true });
+  const jobs: Array<{ word: string; voice: string; file: string }> = [];
+  for (const voice of voices) {
+    for (const word of words) jobs.push({ word, voice, file: path.join(cacheDir, `${voice}_${word.replace(/[^a-z0-9]+/gi, '-')}.wav`) });
+  }
+  const missing = jobs.filter((j) => !existsSync(j.file));
+  const width = 4;
+  for (let i = 0; i < missing.length; i += width) {
+    await Promise.all(missing.slice(i, i + width).map(async (j) => {
+      const tmp = `${j.file}.${process.pid}.tmp.wav`;
+      try {
+        await run('flite', ['-voice', j.voice, '-t', j.word, '-o', tmp]);
+      } catch (err) {
+        throw new TtsError('TTS_UNAVAILABLE', `flite could not synthesise "${j.word}" with voice ${j.voice}: ${(err as Error).message}`);
+      }
+      renameSync(tmp, j.file);
+    }));
+  }
+  return jobs.map((j) => {
+    const wav = parseWav(readFileSync(j.file));
+    return { label: j.word, voice: `tts:${j.voice}`, pcm: wav.samples, sampleRate: wav.sampleRate };
+  });
+}

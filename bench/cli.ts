@@ -1,0 +1,132 @@
+/**
+ * npm run bench: simulated pickers against a gateway; summary, JSON, HTML report, --compare,
+ * --idle, --find-capacity. See `npm run bench -- --help` and bench/README.md.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { HELP, OptionError, parseOptions, type BenchOptions } from './options.ts';
+import { launchGateway, type LocalGateway } from './launch.ts';
+import { loadAudio } from './audio/load.ts';
+import { runLoad, type BenchResult } from './run.ts';
+import { findCapacity } from './capacity.ts';
+import { Progress } from './progress.ts';
+import { summaryTable } from './report/summary.ts';
+import { capacityCharts, htmlReport } from './report/html.ts';
+import { compare, formatDeltas, DEFAULT_COMPARE } from './report/compare.ts';
+import { EchoScript, IdleScript } from './scripts.ts';
+import type { DeviceCreds, Script } from './device.ts';
+
+function fail(msg: string, code = 2): never {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(code);
+}
+
+let o: BenchOptions;
+try {
+  o = parseOptions(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof OptionError) fail(`${err.message}\n\n${HELP}`);
+  throw err;
+}
+if (o.help) { process.stdout.write(HELP); process.exit(0); }
+
+const progress = new Progress(o.quiet);
+const say = (s: string): void => { (o.json ? process.stderr : process.stdout).write(`${s}\n`); };
+
+let base: Record<string, unknown> | undefined;
+if (o.compare) {
+  try {
+    base = JSON.parse(readFileSync(o.compare, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    fail(`cannot read --compare ${o.compare}: ${(err as Error).message}`);
+  }
+}
+
+const audio = await loadAudio(o.audioDir, { takes: o.takes, seed: o.seed });
+progress.note(`bench: ${audio.bank.frameCount} audio frames from ${audio.speakers.length} speakers ready in ${Math.round(audio.loadMs)} ms`);
+
+const needed = o.findCapacity ? o.maxSessions : o.sessions;
+let gw: LocalGateway | null = null;
+let creds: DeviceCreds[];
+let wsUrl: string;
+let metricsUrl: string;
+let pid: number | undefined;
+mkdirSync(o.out, { recursive: true });
+if (o.target) {
+  try {
+    creds = JSON.parse(readFileSync(o.devicesFile!, 'utf8')) as DeviceCreds[];
+  } catch (err) {
+    fail(`cannot read --devices ${o.devicesFile}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(creds) || creds.length < needed) fail(`--devices has ${Array.isArray(creds) ? creds.length : 0} devices; ${needed} needed`);
+  const u = new URL(o.target);
+  wsUrl = `ws://${u.host}/v1/device`;
+  metricsUrl = `http://${u.host}/metrics`;
+  pid = o.pid;
+} else {
+  progress.note(`bench: starting a gateway with ${needed} devices (log: ${path.join(o.out, 'gateway.log')})`);
+  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: o.gatewayEnv });
+  creds = gw.devices;
+  wsUrl = gw.wsUrl;
+  metricsUrl = gw.metricsUrl;
+  pid = gw.pid;
+}
+
+const stopAll = async (): Promise<void> => { await gw?.close(); gw = null; };
+process.on('SIGINT', () => { void stopAll().then(() => process.exit(130)); });
+
+const script: Script = o.mode === 'idle' ? new IdleScript() : new EchoScript();
+const runBase = {
+  wsUrl, bank: audio.bank, script, audio: o.audioMode, speechDuty: o.speechDuty, seed: o.seed,
+  connectRate: o.connectRate, voices: audio.speakers, warmupS: o.warmupS, mode: o.mode, pid, metricsUrl, progress,
+  label: o.label,
+} as const;
+
+let exitCode = 0;
+try {
+  let result: BenchResult;
+  let figures: Record<string, unknown>;
+  let html: string;
+  if (o.findCapacity) {
+    const cap = await findCapacity({
+      base: runBase, creds, start: o.start, step: o.step, max: o.maxSessions, stepDurationS: o.stepDurationS, gapLimitMs: o.gapLimitMs,
+      onStep: (s) => progress.note(`bench: ${s.sessions} sessions: ${s.ok ? 'held' : 'FAILED'} (${s.reason}); gateway CPU ${s.result.gateway_cpu_pct} %, RSS ${s.result.gateway_rss_mb} MB`),
+    });
+    const best = cap.steps.filter((s) => s.ok).at(-1) ?? cap.steps[0]!;
+    result = best.result;
+    figures = {
+      ...strip(result), capacity_sessions: cap.capacity_sessions, capacity_limited_by: cap.limited_by, gap_limit_ms: o.gapLimitMs,
+      steps: cap.steps.map((s) => ({ sessions: s.sessions, ok: s.ok, reason: s.reason, ...strip(s.result) })),
+    };
+    html = htmlReport(`Voiceman capacity: ${cap.capacity_sessions} sessions`, result, {
+      charts: capacityCharts(cap.steps, o.gapLimitMs), gapLimitMs: o.gapLimitMs, json: figures,
+      notes: [`Largest session count that held: ${cap.capacity_sessions}. Limited by: ${cap.limited_by}. The detailed charts below are of that step.`],
+    });
+    say(`\nCapacity: ${cap.capacity_sessions} sessions (limit: ${cap.limited_by})`);
+    for (const s of cap.steps) say(`  ${String(s.sessions).padStart(5)} sessions  ${s.ok ? 'ok  ' : 'FAIL'}  gap p95 ${s.result.gap_p95_ms} ms  decision p95 ${s.result.decision_p95_ms} ms  gw CPU ${s.result.gateway_cpu_pct} %  RSS ${s.result.gateway_rss_mb} MB  lg CPU ${s.result.loadgen_cpu_pct} %`);
+  } else {
+    result = await runLoad({ ...runBase, creds: creds.slice(0, o.sessions), durationS: o.durationS });
+    figures = strip(result);
+    html = htmlReport(`Voiceman bench: ${o.sessions} sessions, ${o.mode}`, result, { json: result });
+  }
+  say('\nSummary');
+  say(summaryTable(result));
+  writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
+  writeFileSync(path.join(o.out, 'report.html'), html);
+  say(`\nWrote ${path.join(o.out, 'result.json')} and ${path.join(o.out, 'report.html')}`);
+  if (base) {
+    const deltas = compare(base, figures, { ...DEFAULT_COMPARE, relThreshold: o.threshold / 100 });
+    say(`\nCompared with ${o.compare} (threshold ${o.threshold} %):\n${formatDeltas(deltas)}`);
+    if (deltas.some((d) => d.regression)) { say('bench: REGRESSION'); exitCode = 1; }
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+} finally {
+  await stopAll();
+}
+process.exit(exitCode);
+
+/** The result without its per-second arrays (what --json prints). */
+function strip(r: BenchResult): Record<string, unknown> {
+  const { timeline: _t, latency_windows: _l, accuracy_windows: _a, ...rest } = r;
+  return rest;
+}

@@ -1,0 +1,269 @@
+/**
+ * One simulated picker's device: a real WebSocket client speaking protocol v1 (hello, acks,
+ * binary 20 ms frames, text answers). It does not own a timer: the engine's shared tick calls
+ * `tick(now)` on every device, which sends whatever frames are due. Nothing here allocates per
+ * frame; a turn allocates its playlist once.
+ */
+import WebSocket from 'ws';
+import type { Expect, ServerMessage } from '../gateway/protocol/messages.ts';
+import type { FrameBank, Utterance } from './audio/bank.ts';
+import { FRAME_MS } from './audio/bank.ts';
+import type { Counters, TurnSink } from './counters.ts';
+
+export interface DeviceCreds { deviceId: string; token: string }
+export type PromptMsg = Extract<ServerMessage, { type: 'prompt' }>;
+
+/** What a picker answers to a prompt: the words to say, and whether to also send them as `text`. */
+export interface Answer { say: string; sendText: boolean }
+export interface Script {
+  /** null: say nothing (an idle device, or a prompt that needs no answer). */
+  answer(prompt: PromptMsg, picker: PickerInfo): Answer | null;
+}
+export interface PickerInfo { index: number; voice: string; rand: () => number }
+
+export interface DeviceOptions {
+  wsUrl: string;
+  creds: DeviceCreds;
+  bank: FrameBank;
+  script: Script;
+  picker: PickerInfo;
+  counters: Counters;
+  turns: TurnSink;
+  /** 'gate': send only speech with pre-roll and tail (the thin client); 'continuous': silence frames between answers too. */
+  audio: 'gate' | 'continuous';
+  /** Fraction of wall time spent speaking (sets think/walk time). */
+  speechDuty: number;
+  turnTimeoutMs: number;
+  /** ms since run start, the engine's clock. */
+  clock: () => number;
+}
+
+const enum St { Connecting, Hello, Listening, Speaking, Waiting, Closed }
+
+const noMask = (mask: Buffer): void => { mask.fill(0); };
+
+export class SimDevice {
+  private ws: WebSocket | null = null;
+  private st = St.Connecting;
+  private seq = 0;
+  private ackedSeq = 0;
+  private lastAckAt = 0;
+  private ackEveryMs = 1000;
+  private cseq = 0;
+  sessionId: string | null = null;
+  // current turn
+  private utt: Utterance | null = null;
+  private answer: Answer | null = null;
+  private pos = 0;
+  private nextFrameAt = 0;
+  private wakeAt = 0;
+  private speakStartAt = 0;
+  private speechEndAt = 0;
+  private lastFrameAt = 0;
+  private recognized: string | null = null;
+  private lastPrompt: PromptMsg | null = null;
+  private silenceIdx = 0;
+
+  constructor(private readonly o: DeviceOptions) {}
+
+  get connected(): boolean { return this.st !== St.Connecting && this.st !== St.Hello && this.st !== St.Closed; }
+  get closed(): boolean { return this.st === St.Closed; }
+
+  connect(): void {
+    const { counters } = this.o;
+    counters.connecting += 1;
+    const ws = new WebSocket(this.o.wsUrl, {
+      perMessageDeflate: false, generateMask: noMask, skipUTF8Validation: true, handshakeTimeout: 10000,
+    });
+    this.ws = ws;
+    ws.on('open', () => {
+      this.st = St.Hello;
+      this.sendJson({
+        type: 'hello', v: 1, deviceId: this.o.creds.deviceId, token: this.o.creds.token, appVersion: 'bench-1',
+        model: 'voiceman-bench', audio: { encoding: 'pcm16le', sampleRate: 16000, frameMs: FRAME_MS },
+      });
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) { counters.unexpectedBinary += 1; return; }
+      this.onMessage(data);
+    });
+    ws.on('error', (err: Error) => { counters.error(`socket: ${err.message.slice(0, 80)}`); });
+    ws.on('close', (code: number) => {
+      const was = this.st;
+      this.st = St.Closed;
+      if (was === St.Connecting || was === St.Hello) counters.connecting -= 1;
+      else counters.connected -= 1;
+      if (!this.o.counters.stopping) counters.error(`close ${code}`);
+    });
+  }
+
+  private sendJson(msg: object): void {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private onMessage(data: Buffer): void {
+    const { counters } = this.o;
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(data.toString('utf8')) as ServerMessage;
+    } catch (err) {
+      counters.error(`bad JSON from server: ${(err as Error).message.slice(0, 60)}`);
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null || typeof msg.type !== 'string' || typeof msg.seq !== 'number') {
+      counters.error('server message without type/seq');
+      return;
+    }
+    if (msg.seq > this.seq) this.seq = msg.seq;
+    switch (msg.type) {
+      case 'welcome':
+        if (this.st === St.Hello) { counters.connecting -= 1; counters.connected += 1; counters.welcomed += 1; }
+        this.sessionId = msg.sessionId;
+        this.ackEveryMs = msg.settings?.ackEveryMs || 1000;
+        this.st = St.Listening;
+        this.wakeAt = Infinity;
+        break;
+      case 'prompt':
+        this.onPrompt(msg);
+        break;
+      case 'recognized':
+        this.recognized = msg.text;
+        counters.recognized += 1;
+        break;
+      case 'error':
+        counters.error(`server ${msg.code}${msg.fatal ? ' (fatal)' : ''}`);
+        break;
+      case 'bye':
+        counters.byes += 1;
+        break;
+      default:
+        counters.error(`unknown server message type ${JSON.stringify((msg as { type: string }).type).slice(0, 30)}`);
+    }
+  }
+
+  private onPrompt(p: PromptMsg): void {
+    const now = this.o.clock();
+    const { counters } = this.o;
+    counters.prompts += 1;
+    if (this.answer && (this.st === St.Waiting || this.st === St.Speaking)) {
+      const interrupted = this.st === St.Speaking && this.pos <= (this.utt?.speechEndIndex ?? 0);
+      this.o.turns.turn({
+        at: now,
+        said: this.answer.say,
+        recognized: this.recognized,
+        gapMs: interrupted ? NaN : now - this.speechEndAt,
+        // the server's input ended with the text (typed answers) or the last frame (voice)
+        decisionMs: interrupted ? NaN : now - (this.answer.sendText ? this.speechEndAt : this.lastFrameAt),
+        reprompt: this.lastPrompt !== null && isSameQuestion(this.lastPrompt, p),
+        interrupted,
+        prompt: p,
+      });
+    }
+    this.lastPrompt = p;
+    this.recognized = null;
+    this.utt = null;
+    this.answer = this.o.script.answer(p, this.o.picker);
+    if (!this.answer) { this.st = St.Listening; this.wakeAt = Infinity; return; }
+    const utt = this.o.bank.utterance(this.answer.say, this.o.picker.voice, this.o.picker.rand);
+    if (!utt) {
+      counters.error(`no recording for answer "${this.answer.say}"`);
+      this.st = St.Listening; this.wakeAt = Infinity; this.answer = null;
+      return;
+    }
+    this.utt = utt;
+    // the prompt is spoken (≈ 70 ms per character), then think/walk time sized for the duty cycle
+    const ttsMs = Math.min(4000, 300 + p.text.length * 70);
+    const busyMs = utt.speechMs / Math.max(0.01, this.o.speechDuty) - utt.speechMs - ttsMs;
+    const think = Math.max(200, busyMs * (0.7 + 0.6 * this.o.picker.rand()));
+    this.st = St.Listening;
+    this.wakeAt = now + ttsMs + think;
+  }
+
+  /** Called by the engine every tick; sends due frames. Returns frames sent. */
+  tick(now: number): number {
+    let sent = 0;
+    const ws = this.ws;
+    if (!ws || this.st === St.Closed || this.st === St.Connecting || this.st === St.Hello) return 0;
+    if (this.seq > this.ackedSeq && now - this.lastAckAt >= this.ackEveryMs) {
+      this.sendJson({ type: 'ack', seq: this.seq });
+      this.ackedSeq = this.seq;
+      this.lastAckAt = now;
+    }
+    const frames = this.o.bank.frames;
+    switch (this.st) {
+      case St.Listening:
+        if (now >= this.wakeAt && this.utt) {
+          this.st = St.Speaking;
+          this.pos = 0;
+          this.speakStartAt = now;
+          if (this.nextFrameAt < now - FRAME_MS) this.nextFrameAt = now;
+        } else if (this.o.audio === 'continuous') {
+          while (this.nextFrameAt <= now) {
+            if (ws.bufferedAmount > 262144) { this.o.counters.clientBacklog += 1; break; }
+            ws.send(frames[this.o.bank.silence(this.silenceIdx++)]!);
+            this.nextFrameAt += FRAME_MS;
+            sent++;
+          }
+          return sent;
+        } else return 0;
+      // falls through: start speaking in this tick
+      case St.Speaking: {
+        const utt = this.utt!;
+        while (this.nextFrameAt <= now && this.pos < utt.frames.length) {
+          if (ws.bufferedAmount > 262144) { this.o.counters.clientBacklog += 1; break; }
+          ws.send(frames[utt.frames[this.pos]!]!);
+          if (this.pos === utt.speechEndIndex) {
+            this.speechEndAt = now;
+            // a typed/echo answer goes as soon as the words are said (the tail keeps streaming)
+            if (this.answer?.sendText) {
+              this.cseq += 1;
+              this.sendJson({ type: 'text', cseq: this.cseq, text: this.answer.say });
+            }
+          }
+          this.lastFrameAt = now;
+          this.pos++;
+          this.nextFrameAt += FRAME_MS;
+          sent++;
+        }
+        if (this.pos >= utt.frames.length) {
+          this.st = St.Waiting;
+          this.wakeAt = now + this.o.turnTimeoutMs;
+        }
+        return sent;
+      }
+      case St.Waiting:
+        if (this.o.audio === 'continuous') {
+          while (this.nextFrameAt <= now) {
+            ws.send(frames[this.o.bank.silence(this.silenceIdx++)]!);
+            this.nextFrameAt += FRAME_MS;
+            sent++;
+          }
+        }
+        if (now >= this.wakeAt) {
+          this.o.counters.timeouts += 1;
+          // say it again after a short pause
+          this.st = St.Listening;
+          this.wakeAt = now + 1000;
+        }
+        return sent;
+      default:
+        return 0;
+    }
+  }
+
+  close(): void {
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000, 'bench done');
+  }
+
+  terminate(): void { this.ws?.terminate(); }
+}
+
+/** A reprompt: the same question again (same node and expectation). */
+export function isSameQuestion(a: PromptMsg, b: PromptMsg): boolean {
+  if (a.node !== undefined || b.node !== undefined) return a.node === b.node && sameExpect(a.expect, b.expect);
+  return false;
+}
+
+function sameExpect(a: Expect | null, b: Expect | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

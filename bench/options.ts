@@ -1,0 +1,133 @@
+/** Command-line options of `npm run bench`, parsed and validated with clear errors. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './launch.ts';
+
+export const HELP = `npm run bench -- [options]
+
+Simulated pickers (real WebSocket clients speaking protocol v1, answering with real recorded
+speech at real-time pace) against a gateway. Without --target it starts its own gateway process
+on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped afterwards).
+
+  --sessions N          simulated devices (default 10)
+  --duration S          measured seconds, after ramp and warm-up (default 30)
+  --warmup S            seconds between the last connection and the measurement (default 5)
+  --mode M              echo | picking | idle (default echo; idle = --idle)
+  --idle                sessions connect and stay silent; reports rss_per_idle_session_mb
+  --speech-duty F       fraction of time a picker speaks (default 0.1)
+  --audio-mode M        gate (speech + pre-roll + tail only, like the thin client) | continuous
+  --audio DIR           labelled digit recordings DIGIT_SPEAKER_TAKE.wav (default ../shared/speech/fsdd-dev)
+  --takes N             at most N takes per digit and speaker (default 50)
+  --target URL          use a running gateway (http://127.0.0.1:PORT); needs --devices FILE
+  --devices FILE        JSON array of {deviceId, token} for --target
+  --pid PID             the target gateway's process id, for /proc CPU and RSS
+  --gateway-env K=V     extra setting for the started gateway (repeatable)
+  --out DIR             where result.json and report.html go (default bench/results/<time>)
+  --json                print the result as one JSON object on stdout
+  --compare FILE        compare with a previous result.json; exit 1 on a regression
+  --threshold PCT       regression threshold for --compare, percent (default 10)
+  --find-capacity       ramp sessions until the gap p95 passes --gap-limit or errors appear
+  --gap-limit MS        (default 450)   --start N (default 20)   --step N (default 20)
+  --max-sessions N      (default 600)   --step-duration S (default 20)
+  --connect-rate N      new connections per second (default 100)
+  --seed N              random seed (default 1)
+  --label TEXT          a name for this run in reports
+  --quiet               no progress bar
+`;
+
+export interface BenchOptions {
+  sessions: number; durationS: number; warmupS: number;
+  mode: 'echo' | 'picking' | 'idle';
+  speechDuty: number; audioMode: 'gate' | 'continuous';
+  audioDir: string; takes: number;
+  target?: string; devicesFile?: string; pid?: number;
+  gatewayEnv: Record<string, string>;
+  out: string; json: boolean; compare?: string; threshold: number;
+  findCapacity: boolean; gapLimitMs: number; start: number; step: number; maxSessions: number; stepDurationS: number;
+  connectRate: number; seed: number; label: string; quiet: boolean; help: boolean;
+}
+
+export class OptionError extends Error {
+  constructor(message: string) { super(message); this.name = 'OptionError'; }
+}
+
+function int(name: string, raw: string | undefined, def: number, min: number, max: number): number {
+  if (raw === undefined) return def;
+  if (!/^\d+$/.test(raw)) throw new OptionError(`--${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new OptionError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function float(name: string, raw: string | undefined, def: number, min: number, max: number): number {
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new OptionError(`--${name} must be a number in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv, allowPositionals: false, strict: true,
+      options: {
+        sessions: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, mode: { type: 'string' },
+        idle: { type: 'boolean' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
+        audio: { type: 'string' }, takes: { type: 'string' }, target: { type: 'string' }, devices: { type: 'string' },
+        pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, out: { type: 'string' },
+        json: { type: 'boolean' }, compare: { type: 'string' }, threshold: { type: 'string' },
+        'find-capacity': { type: 'boolean' }, 'gap-limit': { type: 'string' }, start: { type: 'string' },
+        step: { type: 'string' }, 'max-sessions': { type: 'string' }, 'step-duration': { type: 'string' },
+        'connect-rate': { type: 'string' }, seed: { type: 'string' }, label: { type: 'string' },
+        quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new OptionError((err as Error).message);
+  }
+  const mode = v.idle ? 'idle' : (v.mode ?? 'echo');
+  if (mode !== 'echo' && mode !== 'picking' && mode !== 'idle') throw new OptionError(`--mode must be echo, picking or idle, got "${mode}"`);
+  const audioMode = v['audio-mode'] ?? 'gate';
+  if (audioMode !== 'gate' && audioMode !== 'continuous') throw new OptionError(`--audio-mode must be gate or continuous, got "${audioMode}"`);
+  if (v.target) {
+    let u: URL;
+    try { u = new URL(v.target); } catch { throw new OptionError(`--target must be a URL like http://127.0.0.1:8080, got "${v.target}"`); }
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new OptionError('--target must be on this machine (127.0.0.1): the bench only loads local gateways');
+    if (!v.devices) throw new OptionError('--target needs --devices FILE (a JSON array of {deviceId, token})');
+  }
+  const gatewayEnv: Record<string, string> = {};
+  for (const kv of v['gateway-env'] ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new OptionError(`--gateway-env must be KEY=VALUE, got "${kv}"`);
+    gatewayEnv[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  return {
+    sessions: int('sessions', v.sessions, 10, 1, 5000),
+    durationS: int('duration', v.duration, 30, 1, 3600),
+    warmupS: int('warmup', v.warmup, 5, 0, 600),
+    mode,
+    speechDuty: float('speech-duty', v['speech-duty'], 0.1, 0.01, 1),
+    audioMode,
+    audioDir: path.resolve(v.audio ?? path.join(REPO_ROOT, '..', 'shared', 'speech', 'fsdd-dev')),
+    takes: int('takes', v.takes, 50, 1, 1000),
+    target: v.target, devicesFile: v.devices, pid: v.pid === undefined ? undefined : int('pid', v.pid, 0, 1, 2 ** 31),
+    gatewayEnv,
+    out: path.resolve(v.out ?? path.join(REPO_ROOT, 'bench', 'results', stamp)),
+    json: v.json ?? false,
+    compare: v.compare,
+    threshold: float('threshold', v.threshold, 10, 0, 1000),
+    findCapacity: v['find-capacity'] ?? false,
+    gapLimitMs: float('gap-limit', v['gap-limit'], 450, 1, 60000),
+    start: int('start', v.start, 20, 1, 5000),
+    step: int('step', v.step, 20, 1, 5000),
+    maxSessions: int('max-sessions', v['max-sessions'], 600, 1, 5000),
+    stepDurationS: int('step-duration', v['step-duration'], 20, 3, 3600),
+    connectRate: int('connect-rate', v['connect-rate'], 100, 1, 10000),
+    seed: int('seed', v.seed, 1, 0, 2 ** 31),
+    label: v.label ?? '',
+    quiet: v.quiet ?? false,
+    help: v.help ?? false,
+  };
+}

@@ -1,0 +1,49 @@
+/** CPU time and resident memory of a process, read from /proc (Linux). */
+import { readFileSync } from 'node:fs';
+
+/** Linux USER_HZ; 100 on every mainstream kernel build. */
+const CLK_TCK = 100;
+
+export interface ProcSample { at: number; cpuS: number; rssBytes: number }
+
+export class ProcError extends Error {
+  constructor(readonly code: 'PROC_GONE', message: string) { super(message); this.name = 'ProcError'; }
+}
+
+/** user + system CPU seconds of all the process's threads, and its RSS. */
+export function readProc(pid: number): ProcSample {
+  let stat: string;
+  let status: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  } catch (err) {
+    throw new ProcError('PROC_GONE', `process ${pid} is not running (${(err as Error).message})`);
+  }
+  // fields after the command name, which may itself contain spaces and parentheses
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return { at: performance.now(), cpuS: (utime + stime) / CLK_TCK, rssBytes: m ? Number(m[1]) * 1024 : 0 };
+}
+
+/** CPU share between two samples in percent of one core (200 = two full cores). */
+export function cpuPct(a: ProcSample, b: ProcSample): number {
+  const wall = (b.at - a.at) / 1000;
+  return wall > 0 ? ((b.cpuS - a.cpuS) / wall) * 100 : 0;
+}
+
+/** This process's own CPU (for the load generator), same unit. */
+export class SelfCpu {
+  private last = process.cpuUsage();
+  private at = performance.now();
+  sample(): number {
+    const now = performance.now();
+    const u = process.cpuUsage(this.last);
+    this.last = process.cpuUsage();
+    const wall = (now - this.at) / 1000;
+    this.at = now;
+    return wall > 0 ? ((u.user + u.system) / 1e6 / wall) * 100 : 0;
+  }
+}

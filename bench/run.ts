@@ -1,0 +1,161 @@
+/**
+ * One measured run: connect the sessions (ramp), let them warm up, measure for the duration, and
+ * return the result object that the summary, the JSON output and the HTML report are built from.
+ */
+import os from 'node:os';
+import { LoadEngine, sleep, type EngineOptions } from './engine.ts';
+import { Sampler, type Point } from './sampler.ts';
+import { round } from './stats.ts';
+import type { DeviceCreds } from './device.ts';
+import type { Progress } from './progress.ts';
+
+export interface RunOptions extends EngineOptions {
+  creds: DeviceCreds[];
+  durationS: number;
+  warmupS: number;
+  mode: 'echo' | 'picking' | 'idle';
+  /** Gateway process id (for /proc CPU and RSS) and metrics URL, when known. */
+  pid?: number;
+  metricsUrl?: string;
+  progress?: Progress;
+  label?: string;
+}
+
+export interface BenchResult {
+  version: 1;
+  label: string;
+  at: string;
+  mode: RunOptions['mode'];
+  sessions: number;
+  sessions_connected: number;
+  duration_s: number;
+  turns: number;
+  turns_per_s: number | null;
+  gap_p50_ms: number | null;
+  gap_p95_ms: number | null;
+  gap_p99_ms: number | null;
+  decision_p50_ms: number | null;
+  decision_p95_ms: number | null;
+  accuracy: number | null;
+  reprompt_rate: number | null;
+  no_match_rate: number | null;
+  errors: number;
+  error_kinds: Record<string, number>;
+  timeouts: number;
+  dropped_frames: number | null;
+  frames_sent: number;
+  frames_per_s: number | null;
+  gateway_frames_per_s: number | null;
+  gateway_cpu_pct: number | null;
+  gateway_rss_mb: number | null;
+  gateway_rss_peak_mb: number | null;
+  rss_per_idle_session_mb?: number | null;
+  loadgen_cpu_pct: number | null;
+  loadgen_tick_late_p99_ms: number | null;
+  event_loop_lag_p99_ms: number | null;
+  queues_max: Record<string, number>;
+  settings: { audio: string; speech_duty: number; warmup_s: number; seed: number };
+  machine: { cpus: number; cpu_model: string; node: string; loadavg: number[] };
+  timeline: Point[];
+  latency_windows: Array<{ t: number; n: number; p: Array<number | null> }>;
+  accuracy_windows: Array<{ t: number; n: number; acc: number }>;
+}
+
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+export async function runLoad(o: RunOptions): Promise<BenchResult> {
+  const engine = new LoadEngine(o);
+  const sampler = new Sampler({ engine, pid: o.pid, metricsUrl: o.metricsUrl });
+  const progress = o.progress;
+  sampler.start();
+  await sleep(1200); // a baseline sample before any session
+  const rssBefore = sampler.rssMb();
+  engine.start();
+  progress?.update(0, `connecting ${o.creds.length} sessions`);
+  const rampTimer = setInterval(() => progress?.update(0, `connecting: ${engine.counters.connected}/${o.creds.length}`), 500);
+  const welcomed = await engine.addSessions(o.creds);
+  clearInterval(rampTimer);
+  progress?.note(`bench: ${welcomed}/${o.creds.length} sessions welcomed; warming up ${o.warmupS} s`);
+  await sleep(o.warmupS * 1000);
+  engine.turns.reset();
+  engine.counters.timeouts = 0;
+  const t0 = engine.clock();
+  const frames0 = engine.counters.framesSent;
+  const errors0 = new Map(engine.counters.errors);
+  const pointsFrom = sampler.points.length;
+  const gwFrames0 = sampler.points.at(-1)?.framesIn ?? null;
+  const dropped0 = sampler.droppedTotal();
+  const end = t0 + o.durationS * 1000;
+  while (engine.clock() < end) {
+    await sleep(250);
+    const last = sampler.points.at(-1);
+    const el = (engine.clock() - t0) / 1000;
+    progress?.update(el / o.durationS,
+      `${engine.counters.connected} sess  ${engine.turns.turns} turns  gap p95 ${fmt(engine.turns.gap.count ? engine.turns.gap.p(95) : NaN)} ms`
+      + `  gw ${fmt(last?.gwCpuPct)}% ${fmt(last?.gwRssMb)} MB  lg ${fmt(last?.lgCpuPct)}%  err ${engine.counters.errorCount - sum(errors0)}`);
+  }
+  const t1 = engine.clock();
+  const pts = sampler.points.slice(pointsFrom);
+  const rssAfter = sampler.rssMb();
+  progress?.done();
+  sampler.stop();
+  const framesSent = engine.counters.framesSent - frames0;
+  const gwFrames1 = pts.at(-1)?.framesIn ?? null;
+  const errKinds: Record<string, number> = {};
+  for (const [k, v] of engine.counters.errors) {
+    const d = v - (errors0.get(k) ?? 0);
+    if (d > 0) errKinds[k] = d;
+  }
+  const connectedAtEnd = engine.counters.connected;
+  await engine.stop();
+  const secs = (t1 - t0) / 1000;
+  const ts = engine.turns;
+  const queuesMax: Record<string, number> = {};
+  for (const p of pts) for (const [k, v] of Object.entries(p.queues)) queuesMax[k] = Math.max(queuesMax[k] ?? -Infinity, v);
+  const measured = ts.turns - ts.interrupted;
+  const dropped1 = sampler.droppedTotal();
+  const rssValues = pts.map((p) => p.gwRssMb).filter((x): x is number => x !== null);
+  return {
+    version: 1,
+    label: o.label ?? '',
+    at: new Date().toISOString(),
+    mode: o.mode,
+    sessions: o.creds.length,
+    sessions_connected: connectedAtEnd,
+    duration_s: round(secs, 1) ?? 0,
+    turns: ts.turns,
+    turns_per_s: round(ts.turns / secs, 2),
+    gap_p50_ms: round(ts.gap.p(50)),
+    gap_p95_ms: round(ts.gap.p(95)),
+    gap_p99_ms: round(ts.gap.p(99)),
+    decision_p50_ms: round(ts.decision.p(50)),
+    decision_p95_ms: round(ts.decision.p(95)),
+    accuracy: o.mode === 'picking' ? round(ts.accuracy(), 4) : null,
+    reprompt_rate: o.mode === 'picking' && measured ? round(ts.reprompts / measured, 4) : null,
+    no_match_rate: o.mode === 'picking' && measured ? round(ts.noResult / measured, 4) : null,
+    errors: Object.values(errKinds).reduce((a, b) => a + b, 0),
+    error_kinds: errKinds,
+    timeouts: engine.counters.timeouts,
+    dropped_frames: dropped1 === null ? null : dropped1 - (dropped0 ?? 0),
+    frames_sent: framesSent,
+    frames_per_s: round(framesSent / secs, 1),
+    gateway_frames_per_s: gwFrames0 !== null && gwFrames1 !== null ? round((gwFrames1 - gwFrames0) / secs, 1) : null,
+    gateway_cpu_pct: round(mean(pts.map((p) => p.gwCpuPct).filter((x): x is number => x !== null)) ?? NaN),
+    gateway_rss_mb: round(rssValues.at(-1) ?? NaN),
+    gateway_rss_peak_mb: round(rssValues.length ? Math.max(...rssValues) : NaN),
+    rss_per_idle_session_mb: o.mode === 'idle' && rssBefore !== null && rssAfter !== null && welcomed > 0
+      ? round((rssAfter - rssBefore) / welcomed, 3) : undefined,
+    loadgen_cpu_pct: round(mean(pts.map((p) => p.lgCpuPct)) ?? NaN),
+    loadgen_tick_late_p99_ms: round(engine.tickLate.p(99)),
+    event_loop_lag_p99_ms: round(Math.max(...pts.map((p) => p.loopLagP99Ms ?? -Infinity))),
+    queues_max: queuesMax,
+    settings: { audio: o.audio, speech_duty: o.speechDuty, warmup_s: o.warmupS, seed: o.seed ?? 1 },
+    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version, loadavg: os.loadavg().map((x) => round(x, 2) ?? 0) },
+    timeline: sampler.points,
+    latency_windows: ts.gap.windows(5000).map((w) => ({ t: w.t, n: w.n, p: w.p.map((x) => round(x)) })),
+    accuracy_windows: ts.accuracyWindows(10000),
+  };
+}
+
+function sum(m: Map<string, number>): number { let s = 0; for (const v of m.values()) s += v; return s; }
+function fmt(x: number | null | undefined): string { return x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(0); }
