@@ -41,6 +41,8 @@ export interface FloorSession {
   lastPrompt: { text: string | null; at: string } | null;
   lastAnswer: { kind: string; text: string | null; hypothesis: string | null; confidence: number | null; at: string } | null;
   lastLatencyMs: number | null; lastTurnAt: string | null; picks: number; answers: number; noMatches: number;
+  /** Highest turn seq counted in this snapshot (a live turn with seq <= maxSeq is already in it). */
+  maxSeq: number;
 }
 
 export async function floorSessions(pool: Pool, siteId: string): Promise<FloorSession[]> {
@@ -52,11 +54,11 @@ export async function floorSessions(pool: Pool, siteId: string): Promise<FloorSe
       (SELECT json_build_object('kind', t.kind, 'text', t.text, 'hypothesis', t.hypothesis, 'confidence', t.confidence, 'at', t.at)
         FROM dialog_turns t WHERE t.session_id = s.id AND t.kind IN ('utterance', 'text') ORDER BY t.seq DESC LIMIT 1) AS "lastAnswer",
       (SELECT t.latency_ms FROM dialog_turns t WHERE t.session_id = s.id AND t.latency_ms IS NOT NULL ORDER BY t.seq DESC LIMIT 1) AS "lastLatencyMs",
-      c.last_at AS "lastTurnAt", COALESCE(c.picks, 0) AS picks, COALESCE(c.answers, 0) AS answers, COALESCE(c.no_matches, 0) AS "noMatches"
+      c.last_at AS "lastTurnAt", COALESCE(c.max_seq, 0) AS "maxSeq", COALESCE(c.picks, 0) AS picks, COALESCE(c.answers, 0) AS answers, COALESCE(c.no_matches, 0) AS "noMatches"
     FROM device_sessions s
     JOIN devices d ON d.id = s.device_id
     LEFT JOIN operators o ON o.id = s.operator_id
-    LEFT JOIN LATERAL (SELECT max(t.at) AS last_at,
+    LEFT JOIN LATERAL (SELECT max(t.at) AS last_at, max(t.seq) AS max_seq,
         (count(*) FILTER (WHERE t.kind = 'event' AND t.text LIKE '${PICK_EVENT_PREFIX}%'))::int AS picks,
         (count(*) FILTER (WHERE t.kind IN ('utterance', 'text')))::int AS answers,
         (count(*) FILTER (WHERE t.kind = 'utterance' AND COALESCE(t.text, '') = ''))::int AS no_matches
