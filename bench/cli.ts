@@ -42,6 +42,22 @@ if (o.compare) {
   }
 }
 
+if (base && o.result) {
+  // compare two finished runs, no load
+  let current: Record<string, unknown>;
+  try {
+    current = JSON.parse(readFileSync(o.result, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    fail(`cannot read --result ${o.result}: ${(err as Error).message}`);
+  }
+  const deltas = compare(base, current, { ...DEFAULT_COMPARE, relThreshold: o.threshold / 100 });
+  say(`Compared ${o.result} with ${o.compare} (threshold ${o.threshold} %):\n${formatDeltas(deltas)}`);
+  const regressed = deltas.some((d) => d.regression);
+  if (regressed) say('bench: REGRESSION');
+  if (o.json) process.stdout.write(`${JSON.stringify({ regression: regressed, deltas })}\n`);
+  process.exit(regressed ? 1 : 0);
+}
+
 const audio = await loadAudio(o.audioDir, { takes: o.takes, seed: o.seed });
 progress.note(`bench: ${audio.bank.frameCount} audio frames from ${audio.speakers.length} speakers ready in ${Math.round(audio.loadMs)} ms`);
 

@@ -159,6 +159,10 @@ export class SimDevice {
         prompt: p,
       });
     }
+    if (this.st === St.Speaking && this.o.audio === 'gate') {
+      this.cseq += 1;
+      this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_end' });
+    }
     this.lastPrompt = p;
     this.recognized = null;
     this.utt = null;
@@ -196,7 +200,12 @@ export class SimDevice {
           this.st = St.Speaking;
           this.pos = 0;
           this.speakStartAt = now;
-          if (this.nextFrameAt < now - FRAME_MS) this.nextFrameAt = now;
+          if (this.o.audio === 'gate') {
+            // the gate opens when speech starts and sends its buffered pre-roll at once
+            this.cseq += 1;
+            this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_start' });
+            this.nextFrameAt = now - this.utt.preRollFrames * FRAME_MS;
+          } else if (this.nextFrameAt < now - FRAME_MS) this.nextFrameAt = now;
         } else if (this.o.audio === 'continuous') {
           while (this.nextFrameAt <= now) {
             if (ws.bufferedAmount > 262144) { this.o.counters.clientBacklog += 1; break; }
@@ -226,6 +235,10 @@ export class SimDevice {
           sent++;
         }
         if (this.pos >= utt.frames.length) {
+          if (this.o.audio === 'gate') {
+            this.cseq += 1;
+            this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_end' });
+          }
           this.st = St.Waiting;
           this.wakeAt = now + this.o.turnTimeoutMs;
         }

@@ -26,6 +26,7 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --json                print the result as one JSON object on stdout
   --compare FILE        compare with a previous result.json; exit 1 on a regression
   --threshold PCT       regression threshold for --compare, percent (default 10)
+  --result FILE         with --compare: compare this result.json instead of running
   --find-capacity       ramp sessions until the gap p95 passes --gap-limit or errors appear
   --gap-limit MS        (default 450)   --start N (default 20)   --step N (default 20)
   --max-sessions N      (default 600)   --step-duration S (default 20)
@@ -42,7 +43,7 @@ export interface BenchOptions {
   audioDir: string; takes: number;
   target?: string; devicesFile?: string; pid?: number;
   gatewayEnv: Record<string, string>;
-  out: string; json: boolean; compare?: string; threshold: number;
+  out: string; json: boolean; compare?: string; result?: string; threshold: number;
   findCapacity: boolean; gapLimitMs: number; start: number; step: number; maxSessions: number; stepDurationS: number;
   connectRate: number; seed: number; label: string; quiet: boolean; help: boolean;
 }
@@ -76,7 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         idle: { type: 'boolean' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
         audio: { type: 'string' }, takes: { type: 'string' }, target: { type: 'string' }, devices: { type: 'string' },
         pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, out: { type: 'string' },
-        json: { type: 'boolean' }, compare: { type: 'string' }, threshold: { type: 'string' },
+        json: { type: 'boolean' }, compare: { type: 'string' }, result: { type: 'string' }, threshold: { type: 'string' },
         'find-capacity': { type: 'boolean' }, 'gap-limit': { type: 'string' }, start: { type: 'string' },
         step: { type: 'string' }, 'max-sessions': { type: 'string' }, 'step-duration': { type: 'string' },
         'connect-rate': { type: 'string' }, seed: { type: 'string' }, label: { type: 'string' },
@@ -96,6 +97,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new OptionError('--target must be on this machine (127.0.0.1): the bench only loads local gateways');
     if (!v.devices) throw new OptionError('--target needs --devices FILE (a JSON array of {deviceId, token})');
   }
+  if (v.result && !v.compare) throw new OptionError('--result is only used with --compare');
   const gatewayEnv: Record<string, string> = {};
   for (const kv of v['gateway-env'] ?? []) {
     const i = kv.indexOf('=');
@@ -117,6 +119,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     out: path.resolve(v.out ?? path.join(REPO_ROOT, 'bench', 'results', stamp)),
     json: v.json ?? false,
     compare: v.compare,
+    result: v.result,
     threshold: float('threshold', v.threshold, 10, 0, 1000),
     findCapacity: v['find-capacity'] ?? false,
     gapLimitMs: float('gap-limit', v['gap-limit'], 450, 1, 60000),

@@ -38,9 +38,8 @@ export function queueGauges(samples: PromSample[]): Record<string, number> {
   for (const x of samples) {
     if (!/queue|depth|backlog|busy|_lag/.test(x.name) || /_bucket$|_sum$|_count$|_total$|_created$/.test(x.name)) continue;
     if (x.name.startsWith('nodejs_eventloop_lag') && x.name !== 'nodejs_eventloop_lag_p99_seconds') continue;
-    const key = Object.keys(x.labels).length
-      ? `${x.name}{${Object.entries(x.labels).filter(([k]) => k !== 'node').map(([k, v]) => `${k}=${v}`).join(',')}}`
-      : x.name;
+    const labels = Object.entries(x.labels).filter(([k]) => k !== 'node').map(([k, v]) => `${k}=${v}`);
+    const key = labels.length ? `${x.name}{${labels.join(',')}}` : x.name;
     out[key] = (out[key] ?? 0) + x.value;
   }
   return out;

@@ -28,6 +28,8 @@ export interface Utterance {
   speechEndIndex: number;
   /** Speech (pre-roll to speech end), ms. */
   speechMs: number;
+  /** Frames of silence before the speech (the thin client's pre-roll). */
+  preRollFrames: number;
 }
 
 /** Small deterministic PRNG (mulberry32) so runs are reproducible from a seed. */
@@ -97,9 +99,10 @@ export class FrameBank {
   /**
    * Builds the playlist for an answer. Digit strings are said digit by digit with 100–250 ms
    * gaps (one voice per picker, a random take each time); other text is looked up as a word clip.
+   * Defaults follow the thin client's voice gate: 300 ms pre-roll, 800 ms hangover.
    * Returns null when the bank has no recording for some part of it.
    */
-  utterance(text: string, voice: string, rand: () => number, preRollMs = 300, tailMs = 600): Utterance | null {
+  utterance(text: string, voice: string, rand: () => number, preRollMs = 300, tailMs = 800): Utterance | null {
     const parts = /^\d+$/.test(text) ? [...text] : [text];
     const clips: Clip[] = [];
     for (const p of parts) {
@@ -117,7 +120,8 @@ export class FrameBank {
     }
     const idx: number[] = [];
     let s = Math.floor(rand() * NOISE_FRAMES);
-    for (let i = 0; i < Math.round(preRollMs / FRAME_MS); i++) idx.push(this.silence(s++));
+    const preRollFrames = Math.round(preRollMs / FRAME_MS);
+    for (let i = 0; i < preRollFrames; i++) idx.push(this.silence(s++));
     clips.forEach((c, k) => {
       if (k > 0) {
         const gap = Math.round((100 + rand() * 150) / FRAME_MS);
@@ -127,7 +131,7 @@ export class FrameBank {
     });
     const speechEndIndex = idx.length - 1;
     for (let i = 0; i < Math.round(tailMs / FRAME_MS); i++) idx.push(this.silence(s++));
-    return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1) * FRAME_MS };
+    return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1 - preRollFrames) * FRAME_MS, preRollFrames };
   }
 }
 

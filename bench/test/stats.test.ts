@@ -1,0 +1,55 @@
+import t from 'tap';
+import { percentile, Samples, round } from '../stats.ts';
+import { parseProm, sumOf, queueGauges } from '../prom.ts';
+import { normAnswer } from '../counters.ts';
+
+t.test('percentile interpolates like numpy', async (t) => {
+  const s = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  t.equal(percentile(s, 50), 5.5);
+  t.ok(Math.abs(percentile(s, 95) - 9.55) < 1e-9);
+  t.equal(percentile(s, 0), 1);
+  t.equal(percentile(s, 100), 10);
+  t.equal(percentile([42], 95), 42);
+  t.ok(Number.isNaN(percentile([], 50)));
+});
+
+t.test('Samples grows, sorts lazily and windows by time', async (t) => {
+  const x = new Samples();
+  for (let i = 0; i < 5000; i++) x.add(i % 100, i * 10);
+  t.equal(x.count, 5000);
+  t.equal(x.p(50), 49.5);
+  t.equal(x.max(), 99);
+  const w = x.windows(10000);
+  t.equal(w.length, 5);
+  t.equal(w[0]!.n, 1000);
+  t.equal(round(NaN), null);
+  t.equal(round(1.2345, 2), 1.23);
+});
+
+t.test('Prometheus text parsing', async (t) => {
+  const text = [
+    '# HELP voiceman_audio_frames_total Audio frames received',
+    '# TYPE voiceman_audio_frames_total counter',
+    'voiceman_audio_frames_total{node="a"} 1234',
+    'nodejs_eventloop_lag_p99_seconds{node="a"} 0.012',
+    'voiceman_turn_queue_depth{node="a"} 3',
+    'asr_queue_depth{node="a",pool="vad"} 2',
+    'voiceman_device_errors_total{node="a",code="BAD_JSON"} 2',
+    'voiceman_device_errors_total{node="a",code="AUTH_FAILED"} 1',
+    'garbage line',
+  ].join('\n');
+  const p = parseProm(text);
+  t.equal(sumOf(p, 'voiceman_audio_frames_total'), 1234);
+  t.equal(sumOf(p, 'voiceman_device_errors_total'), 3);
+  t.equal(sumOf(p, 'voiceman_device_errors_total', { code: 'BAD_JSON' }), 2);
+  t.equal(sumOf(p, 'missing'), undefined);
+  const q = queueGauges(p);
+  t.equal(q['voiceman_turn_queue_depth'], 3);
+  t.equal(q['asr_queue_depth{pool=vad}'], 2);
+  t.equal(q['nodejs_eventloop_lag_p99_seconds'], 0.012);
+});
+
+t.test('answers are compared normalised', async (t) => {
+  t.equal(normAnswer(' 4 2 '), '42');
+  t.equal(normAnswer('Say  Again'), 'say again');
+});
