@@ -13,6 +13,7 @@ import { createTestDatabase, seedSite, type TestDatabase } from '../../db/testin
 import { insertUser, type Role } from '../../db/queries/console/index.ts';
 import { loadConfig } from '../../gateway/config/index.ts';
 import { mountApi, hashPassword } from '../../gateway/api/index.ts';
+import { mountConsoleSocket } from '../../gateway/console-socket/index.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
 const OWN_MIGRATION = fileURLToPath(new URL('./004_console.sql', import.meta.url));
@@ -46,14 +47,15 @@ export interface TestServer { url: string; port: number; close(): Promise<void> 
 export async function startConsoleServer(db: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
   const cfg = loadConfig({ ...env });
   const app = uWS.App();
-  const api = mountApi(app, { pool: db.pool, logger: silent, cfg: cfg.console, serverSecret: 'test-secret' });
+  const live = await mountConsoleSocket(app, { pool: db.pool, logger: silent, cfg: cfg.console, databaseUrl: db.url });
+  const api = mountApi(app, { pool: db.pool, logger: silent, cfg: cfg.console, serverSecret: 'test-secret', livePosition: live.position });
   const listen = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen('127.0.0.1', 0, (s) => (s ? resolve(s) : reject(new Error('listen failed'))));
   });
   const port = uWS.us_socket_local_port(listen);
   return {
     url: `http://127.0.0.1:${port}`, port,
-    async close() { uWS.us_listen_socket_close(listen); await api.close(); },
+    async close() { uWS.us_listen_socket_close(listen); await live.close(); await api.close(); },
   };
 }
 
@@ -91,4 +93,76 @@ export class ApiClient {
     if (r.status === 200) this.csrf = r.body.csrfToken;
     return r;
   }
+}
+
+// --- dialog data, written as the gateway writes it (the NOTIFY triggers fire) ----------------
+
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+
+export async function addDeviceRow(db: TestDatabase, siteId: string, label: string): Promise<string> {
+  const id = randomUUID();
+  await db.pool.query('INSERT INTO devices (id, site_id, label, token_hash, app_version) VALUES ($1, $2, $3, $4, $5)', [id, siteId, label, 'x', 'test-1']);
+  return id;
+}
+
+export async function addOperatorRow(db: TestDatabase, siteId: string, externalId: string, name: string): Promise<number> {
+  const r = await db.pool.query<{ id: number }>('INSERT INTO operators (site_id, external_id, name) VALUES ($1, $2, $3) RETURNING id', [siteId, externalId, name]);
+  return r.rows[0]!.id;
+}
+
+export async function startSession(db: TestDatabase, siteId: string, deviceId: string, operatorId: number | null = null): Promise<string> {
+  const id = randomUUID();
+  await db.pool.query('INSERT INTO device_sessions (id, site_id, device_id, operator_id, gateway_node) VALUES ($1, $2, $3, $4, $5)',
+    [id, siteId, deviceId, operatorId, 'test-node']);
+  return id;
+}
+
+const seqs = new Map<string, number>();
+export async function logTurn(db: TestDatabase, siteId: string, sessionId: string, kind: string, text: string | null,
+  extra: { confidence?: number; latencyMs?: number; flowNode?: string; operatorId?: number; at?: Date } = {}): Promise<{ id: number; seq: number }> {
+  const seq = (seqs.get(sessionId) ?? 0) + 1;
+  seqs.set(sessionId, seq);
+  const r = await db.pool.query<{ id: number }>(`INSERT INTO dialog_turns (session_id, site_id, seq, at, kind, text, confidence, latency_ms, flow_node, operator_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+  [sessionId, siteId, seq, extra.at ?? new Date(), kind, text, extra.confidence ?? null, extra.latencyMs ?? null, extra.flowNode ?? null, extra.operatorId ?? null]);
+  return { id: r.rows[0]!.id, seq };
+}
+
+/** A console-socket client speaking exactly what the browser speaks (console/src/lib/live.ts). */
+export class ConsoleClient {
+  readonly ws: WebSocket;
+  readonly received: any[] = [];
+  readonly closed: Promise<number>;
+  private waiters: Array<() => void> = [];
+
+  constructor(base: string, cookie: string, origin?: string) {
+    const headers: Record<string, string> = { cookie };
+    if (origin) headers.origin = origin;
+    this.ws = new WebSocket(`${base.replace(/^http/, 'ws')}/v1/console`, { headers });
+    this.ws.on('message', (d) => { this.received.push(JSON.parse(d.toString())); for (const w of this.waiters.splice(0)) w(); });
+    this.closed = new Promise((resolve) => this.ws.on('close', (code) => { resolve(code); for (const w of this.waiters.splice(0)) w(); }));
+    this.ws.on('error', () => undefined); // surfaced through `closed` / `opened`
+  }
+
+  opened(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.ws.once('open', () => resolve(true));
+      this.ws.once('unexpected-response', (_req, res) => { resolve(false); this.status = res.statusCode ?? 0; });
+    });
+  }
+  status = 0;
+
+  send(m: unknown): void { this.ws.send(typeof m === 'string' ? m : JSON.stringify(m)); }
+
+  async waitFor(pred: (m: any) => boolean, timeoutMs = 5000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.received.find(pred);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(this.received).slice(0, 800)}`);
+      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 50); });
+    }
+  }
+  close(): void { this.ws.close(); }
 }

@@ -15,6 +15,11 @@ export interface ApiDeps {
   serverSecret: string;
   /** True when the app is a uWS SSLApp (sets Secure on the cookie). */
   tls?: boolean;
+  /**
+   * The live feed's position (mountConsoleSocket(...).position): snapshots carry it as their
+   * cursor so the console socket replays exactly what came after. Default: the highest turn id.
+   */
+  livePosition?: () => number;
 }
 
 export interface AuditWhat { action: string; siteId: string | null; entity: string; entityId: string | number | null }

@@ -33,9 +33,21 @@ export class ConsoleHub {
     private readonly source: LiveSource,
     private readonly log: Logger,
     private readonly opts: HubOptions,
+    private readonly sockets: () => Iterable<WebSocket<SocketData>>,
   ) {
     source.onTurn((t) => this.publishTurn(t));
     source.onSession((s) => { this.sessionChain = this.sessionChain.then(() => this.publishSession(s)); });
+    source.onResync?.(() => this.resyncAll());
+  }
+
+  /** Tells every browser watching a floor to reload its snapshot (session changes were missed). */
+  resyncAll(): void {
+    const floors = new Set<string>();
+    for (const ws of this.sockets()) for (const topic of ws.getUserData().topics) if (topic.startsWith('floor/')) floors.add(topic);
+    for (const topic of floors) {
+      this.counters.resets++;
+      this.app.publish(topic, JSON.stringify({ type: 'reset', topic, reason: 'live source reconnected: reload' } satisfies ConsoleServerMessage), false);
+    }
   }
 
   stats(): typeof this.counters & { pending: number } {

@@ -11,9 +11,11 @@ import { principalFromCookie, sameOrigin } from '../api/index.ts';
 import { ConsoleHub, send, type SocketData } from './hub.ts';
 import { parseClientMessage, parseTopic } from './protocol.ts';
 import type { LiveSource } from './source.ts';
+import { startDbLiveSource, type DbLiveSource } from './db-source.ts';
 import { ConsoleClose } from './types.ts';
 
 export type { LiveSource, SessionChange } from './source.ts';
+export { startDbLiveSource, type DbLiveSource } from './db-source.ts';
 export type { ConsoleClientMessage, ConsoleServerMessage, LiveTurn, LiveSession } from './types.ts';
 export { ConsoleClose } from './types.ts';
 
@@ -21,21 +23,34 @@ export interface ConsoleSocketDeps {
   pool: Pool;
   logger: Logger;
   cfg: Config['console'];
-  /** One per gateway (see source.ts). */
-  source: LiveSource;
+  /** Live data, one per gateway. Omit it to have one started here from `databaseUrl` (db-source.ts). */
+  source?: LiveSource;
+  databaseUrl?: string;
   path?: string;
 }
 
-export interface ConsoleSocket { close(): void; stats(): ReturnType<ConsoleHub['stats']> & { sockets: number } }
+export interface ConsoleSocket {
+  /** Highest turn id already fanned out: the cursor a snapshot should carry (pass to mountApi). */
+  position(): number;
+  /** Closes every console socket (4000: reconnect) and the live source it started. */
+  close(): Promise<void>;
+  stats(): ReturnType<ConsoleHub['stats']> & { sockets: number };
+}
 
 const MAX_TOPICS = 20;
 
-export function mountConsoleSocket(app: TemplatedApp, deps: ConsoleSocketDeps): ConsoleSocket {
+export async function mountConsoleSocket(app: TemplatedApp, deps: ConsoleSocketDeps): Promise<ConsoleSocket> {
   const log = deps.logger;
-  const hub = new ConsoleHub(app, deps.pool, deps.source, log, {
-    catchupMax: deps.cfg.catchupMax, maxBackpressureBytes: deps.cfg.socketMaxBackpressureBytes, maxTopicsPerSocket: MAX_TOPICS,
-  });
+  let owned: DbLiveSource | null = null;
+  if (!deps.source) {
+    if (!deps.databaseUrl) throw new Error('mountConsoleSocket needs a source or a databaseUrl');
+    owned = await startDbLiveSource({ pool: deps.pool, databaseUrl: deps.databaseUrl, logger: log });
+  }
+  const source = deps.source ?? owned!;
   const sockets = new Set<WebSocket<SocketData>>();
+  const hub = new ConsoleHub(app, deps.pool, source, log, {
+    catchupMax: deps.cfg.catchupMax, maxBackpressureBytes: deps.cfg.socketMaxBackpressureBytes, maxTopicsPerSocket: MAX_TOPICS,
+  }, () => sockets);
 
   app.ws<SocketData>(deps.path ?? '/v1/console', {
     maxPayloadLength: 4096,
@@ -113,8 +128,10 @@ export function mountConsoleSocket(app: TemplatedApp, deps: ConsoleSocketDeps): 
   }
 
   return {
-    close() {
+    position: () => source.position(),
+    async close() {
       for (const ws of [...sockets]) ws.end(ConsoleClose.SERVER_SHUTDOWN, 'server shutting down');
+      await owned?.close();
     },
     stats: () => ({ ...hub.stats(), sockets: sockets.size }),
   };

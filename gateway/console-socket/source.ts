@@ -17,4 +17,6 @@ export interface LiveSource {
   onSession(fn: (s: SessionChange) => void): void;
   /** Highest turn id delivered so far: everything at or below it has been handed to onTurn. */
   position(): number;
+  /** Session changes may have been missed (listener reconnected): browsers must reload. */
+  onResync?(fn: () => void): void;
 }

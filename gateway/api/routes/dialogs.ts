@@ -27,7 +27,7 @@ export function dialogRoutes(r: Router, deps: ApiDeps): void {
     const p = await requirePrincipal(deps.pool, req);
     const siteId = requireSite(p, params.siteId);
     // the cursor is read first: a turn logged while the snapshot is built is replayed, never lost
-    const cursor = await turnCursor(deps.pool);
+    const cursor = deps.livePosition ? deps.livePosition() : await turnCursor(deps.pool);
     return { body: { siteId, cursor, sessions: await floorSessions(deps.pool, siteId) } };
   });
 
@@ -63,7 +63,7 @@ export function dialogRoutes(r: Router, deps: ApiDeps): void {
     const sessionId = uuidParam(params.sessionId, 'sessionId');
     const info = await sessionInfo(deps.pool, sessionId);
     if (!info || !p.user.sites.includes(info.siteId)) throw new ApiError('NOT_FOUND', 'no such session');
-    const cursor = await turnCursor(deps.pool);
+    const cursor = deps.livePosition ? deps.livePosition() : await turnCursor(deps.pool);
     const turns = await sessionTranscript(deps.pool, sessionId, TRANSCRIPT_MAX);
     return { body: { session: info, cursor, turns, truncated: turns.length === TRANSCRIPT_MAX } };
   });
