@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { loadServerSecret } from './secret.ts';
 import { mountStatic } from './static.ts';
+import { mountConsole } from './console-socket/index.ts';
 import { DeviceStore } from './device/store.ts';
 import { SessionRegistry, type ConversationFactory } from './device/registry.ts';
 import { DeviceSocketServer } from './device/socket.ts';
@@ -148,6 +149,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       });
     });
     devices.mount(app, '/v1/device');
+    cleanups.push((await mountConsole(app, { pool, databaseUrl, serverSecret, cfg, log })).close);
     const staticRoot = c.staticDir || ROOT;
     const consoleFiles = await mountStatic(app, 'console', path.join(staticRoot, 'console', 'dist'));
     const deviceFiles = await mountStatic(app, 'device', path.join(staticRoot, 'android-shell', 'web', 'dist'));

@@ -136,3 +136,4 @@ export async function mountConsoleSocket(app: TemplatedApp, deps: ConsoleSocketD
     stats: () => ({ ...hub.stats(), sockets: sockets.size }),
   };
 }
+export { mountConsole, type ConsoleDeps } from './mount-console.ts';
