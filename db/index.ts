@@ -16,3 +16,13 @@ export {
 export {
   findOperatorByExternalId, findOperatorById, recordFailedSignon, resetFailedSignons, type OperatorRecord,
 } from './queries/operators.ts';
+export {
+  DbListener, TURNS_CHANNEL, SESSIONS_CHANNEL, parseTurnNotification, parseSessionNotification,
+  type ListenerOptions, type ListenerEvents, type ListenerStats, type TurnNotification, type SessionNotification,
+} from './listener.ts';
+export {
+  turnsAfter, maxTurnId, activeSessions, sessionsChangedSince, type TurnRow, type TurnsAfterQuery,
+} from './readers.ts';
+export {
+  TurnFeed, type TurnFeedOptions, type TurnSubscription, type TurnHandler, type TurnFeedStats,
+} from './turn-feed.ts';

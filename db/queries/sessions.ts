@@ -16,12 +16,12 @@ export interface SessionRecord {
   lastSeq: number;
 }
 
-interface SessionDbRow {
+export interface SessionDbRow {
   id: string; site_id: string; device_id: string; operator_id: number | null; gateway_node: string; started_at: Date;
   ended_at: Date | null; end_reason: string | null; dialog_state: unknown; last_seq: number;
 }
 
-const toSession = (r: SessionDbRow): SessionRecord => ({
+export const toSession = (r: SessionDbRow): SessionRecord => ({
   id: r.id, siteId: r.site_id, deviceId: r.device_id, operatorId: r.operator_id, gatewayNode: r.gateway_node,
   startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason, dialogState: r.dialog_state, lastSeq: r.last_seq,
 });
