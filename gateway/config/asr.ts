@@ -1,6 +1,17 @@
-import { int } from './define.ts';
+import { int, num, bool } from './define.ts';
 
-/** Settings of the asr part (owned by whoever builds asr; one doc line each). */
+/** Settings of the speech recogniser (asr/). Per-site endpointing lives in process_settings. */
 export const asr = {
-  // example: poolSize: int('ASR_WORKERS', 2, 'Worker threads for decoding', 1, 64),
-} satisfies Record<string, ReturnType<typeof int> | import('./define.ts').Setting<unknown>>;
+  workers: int('ASR_WORKERS', 0, 'Recogniser worker threads (0 = cores − 1, at least 1)', 0, 64),
+  decodersPerWorker: int('ASR_DECODERS_PER_WORKER', 4, 'SoundSwallower decoders per worker (~10 MB each; concurrent utterances)', 1, 32),
+  maxQueue: int('ASR_MAX_QUEUE', 32, 'Utterances that may wait for a decoder before answers are "busy"', 0, 10000),
+  maxStreams: int('ASR_MAX_STREAMS', 1024, 'Most open recognition streams (VAD state is preallocated)', 1, 100000),
+  vadMaxBatch: int('ASR_VAD_MAX_BATCH', 64, 'Most stream windows in one Silero VAD run', 1, 1024),
+  maxVadLagMs: int('ASR_MAX_VAD_LAG_MS', 1500, 'VAD lag behind real time above which new utterances get "busy"', 100, 60000),
+  speakerIndependent: bool('ASR_SI', true, 'Run the speaker-independent decoder (English); off = templates only'),
+  biasWeight: num('ASR_BIAS_WEIGHT', 8, 'Grammar weight of the expected answer against the free branch (0 = no bias)', 0, 1000),
+  fillerWeight: num('ASR_FILLER_WEIGHT', 0, 'Grammar weight of the out-of-grammar filler words (0 = off)', 0, 100),
+  rejectThreshold: num('ASR_REJECT_THRESHOLD', 0.5, 'Default confidence below which an answer is rejected (sites may override)', 0, 1),
+  confirmThreshold: num('ASR_CONFIRM_THRESHOLD', 0.8, 'Confidence below which the dialog should confirm', 0, 1),
+  templateCache: int('ASR_TEMPLATE_CACHE', 64, 'Operators whose templates each worker keeps in memory', 1, 10000),
+};

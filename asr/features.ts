@@ -1,0 +1,124 @@
+/**
+ * Features for the speaker-dependent template matcher: MFCC13 with c0 replaced by the frame's
+ * log energy, plus deltas (26 values per 10 ms frame), no mean normalisation (measured best).
+ * 16 kHz input, 25 ms Hamming window, 24 mel filters over 100–4000 Hz (the band any device
+ * delivers, including 8 kHz sources), pre-emphasis 0.97.
+ */
+export const FEAT_DIM = 26;
+const RATE = 16000, WIN = 400, HOP = 160, NFFT = 512, NMEL = 24, NCEP = 13;
+const LO = 100, HI = 4000;
+
+const hamming = Float64Array.from({ length: WIN }, (_, i) => 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (WIN - 1)));
+const mel = (f: number): number => 2595 * Math.log10(1 + f / 700);
+const imel = (m: number): number => 700 * (10 ** (m / 2595) - 1);
+
+/** Triangular filters as [startBin, weights[]]. */
+const filters: { start: number; w: Float64Array }[] = (() => {
+  const pts = Array.from({ length: NMEL + 2 }, (_, i) => imel(mel(LO) + ((mel(HI) - mel(LO)) * i) / (NMEL + 1)));
+  const bin = pts.map((f) => (f * NFFT) / RATE);
+  const out: { start: number; w: Float64Array }[] = [];
+  for (let m = 1; m <= NMEL; m++) {
+    const a = bin[m - 1]!, b = bin[m]!, c = bin[m + 1]!;
+    const start = Math.floor(a), end = Math.ceil(c);
+    const w = new Float64Array(end - start + 1);
+    for (let k = start; k <= end; k++) {
+      w[k - start] = k < a || k > c ? 0 : k <= b ? (k - a) / (b - a) : (c - k) / (c - b);
+    }
+    out.push({ start, w });
+  }
+  return out;
+})();
+
+const dct = Float64Array.from({ length: NCEP * NMEL }, (_, i) => {
+  const k = Math.floor(i / NMEL), n = i % NMEL;
+  return Math.cos((Math.PI * k * (n + 0.5)) / NMEL) * Math.sqrt(2 / NMEL);
+});
+
+// radix-2 FFT tables
+const LOG2 = Math.log2(NFFT);
+const rev = Uint16Array.from({ length: NFFT }, (_, i) => {
+  let r = 0; for (let b = 0; b < LOG2; b++) r |= ((i >> b) & 1) << (LOG2 - 1 - b); return r;
+});
+const cosT = Float64Array.from({ length: NFFT / 2 }, (_, i) => Math.cos((-2 * Math.PI * i) / NFFT));
+const sinT = Float64Array.from({ length: NFFT / 2 }, (_, i) => Math.sin((-2 * Math.PI * i) / NFFT));
+
+function powerSpectrum(re: Float64Array, im: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < NFFT; i++) { const j = rev[i]!; if (j > i) { const t = re[i]!; re[i] = re[j]!; re[j] = t; } }
+  im.fill(0);
+  for (let size = 2; size <= NFFT; size <<= 1) {
+    const half = size >> 1, step = NFFT / size;
+    for (let s = 0; s < NFFT; s += size) {
+      for (let k = 0; k < half; k++) {
+        const c = cosT[k * step]!, sn = sinT[k * step]!;
+        const a = s + k, b = a + half;
+        const tr = re[b]! * c - im[b]! * sn, ti = re[b]! * sn + im[b]! * c;
+        re[b] = re[a]! - tr; im[b] = im[a]! - ti; re[a] = re[a]! + tr; im[a] = im[a]! + ti;
+      }
+    }
+  }
+  for (let k = 0; k <= NFFT / 2; k++) out[k] = re[k]! * re[k]! + im[k]! * im[k]!;
+}
+
+export interface Features { frames: number; data: Float32Array }
+
+/** MFCC13 (c0 → log energy) + deltas of 16 kHz float audio. */
+export function extractFeatures(x: Float32Array): Features {
+  const n = x.length < WIN ? 0 : 1 + Math.floor((x.length - WIN) / HOP);
+  const base = new Float32Array(n * NCEP);
+  const re = new Float64Array(NFFT), im = new Float64Array(NFFT), pw = new Float64Array(NFFT / 2 + 1);
+  const lm = new Float64Array(NMEL);
+  for (let f = 0; f < n; f++) {
+    re.fill(0);
+    const o = f * HOP;
+    let energy = 0;
+    let prev = o > 0 ? x[o - 1]! : 0;
+    for (let i = 0; i < WIN; i++) {
+      const s = x[o + i]!;
+      energy += s * s;
+      re[i] = (s - 0.97 * prev) * hamming[i]!;
+      prev = s;
+    }
+    powerSpectrum(re, im, pw);
+    for (let m = 0; m < NMEL; m++) {
+      const { start, w } = filters[m]!;
+      let acc = 0;
+      for (let k = 0; k < w.length; k++) acc += w[k]! * pw[start + k]!;
+      lm[m] = Math.log(acc + 1e-8);
+    }
+    for (let k = 1; k < NCEP; k++) {
+      let acc = 0;
+      for (let m = 0; m < NMEL; m++) acc += dct[k * NMEL + m]! * lm[m]!;
+      base[f * NCEP + k] = acc;
+    }
+    base[f * NCEP] = Math.log(energy + 1e-8);
+  }
+  const data = new Float32Array(n * FEAT_DIM);
+  for (let f = 0; f < n; f++) {
+    for (let k = 0; k < NCEP; k++) {
+      data[f * FEAT_DIM + k] = base[f * NCEP + k]!;
+      let num = 0;
+      for (let d = 1; d <= 2; d++) {
+        const a = base[Math.min(n - 1, f + d) * NCEP + k]!, b = base[Math.max(0, f - d) * NCEP + k]!;
+        num += d * (a - b);
+      }
+      data[f * FEAT_DIM + NCEP + k] = num / 10;
+    }
+  }
+  return { frames: n, data };
+}
+
+/**
+ * Trims leading/trailing frames whose log energy is far below the utterance's peak, so
+ * templates and probes compare speech with speech (pre-roll and silence are not matched).
+ */
+export function trimSilence(f: Features, dropDb = 35): Features {
+  if (f.frames === 0) return f;
+  let peak = -Infinity;
+  for (let i = 0; i < f.frames; i++) peak = Math.max(peak, f.data[i * FEAT_DIM]!);
+  const floor = peak - (dropDb / 10) * Math.LN10;
+  let a = 0, b = f.frames - 1;
+  while (a < b && f.data[a * FEAT_DIM]! < floor) a++;
+  while (b > a && f.data[b * FEAT_DIM]! < floor) b--;
+  a = Math.max(0, a - 2); b = Math.min(f.frames - 1, b + 2);
+  return { frames: b - a + 1, data: f.data.slice(a * FEAT_DIM, (b + 1) * FEAT_DIM) };
+}

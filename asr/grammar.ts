@@ -1,0 +1,207 @@
+/**
+ * Grammars from expectations. The dialog sends a structured expectation; this compiles it into
+ * JSGF for the speaker-independent decoder (English words), lists the canonical tokens the
+ * template matcher may choose from (language independent), and normalises what was heard.
+ *
+ * Expected-answer bias: when the dialog knows the right answer, the grammar offers it as its own
+ * weighted branch next to the free branch of the same shape, so the decoder prefers it only when
+ * the acoustics are close; a clearly different string still wins through the free branch.
+ */
+import type { Expectation } from './types.ts';
+
+export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** The global words the product knows; `commands` in an expectation must come from here. */
+export const KNOWN_COMMANDS = [
+  'ready', 'repeat', 'say again', 'skip', 'short', 'help', 'how much more', 'sign off', 'cancel',
+  'talk louder', 'talk softer', 'talk faster', 'talk slower',
+] as const;
+
+/**
+ * Filler words: common English words outside every vocabulary. They compete with the answer in
+ * the grammar; when one wins, the utterance is out of grammar. (Not the OOG test words.)
+ */
+export const FILLER_PREFIX = 'filler_';
+export const FILLER_WORDS = ['the', 'and', 'what', 'is', 'it', 'this', 'that', 'well', 'um', 'uh', 'hmm', 'okay', 'hey', 'hi', 'where',
+  'when', 'which', 'can', 'get', 'got', 'go', 'put', 'box', 'case', 'item', 'pick', 'place', 'wait', 'look', 'see', 'sorry',
+  'please', 'thanks', 'good', 'bad', 'big', 'small', 'back', 'up', 'down', 'here', 'there', 'now', 'then', 'just', 'like', 'know',
+  'think', 'want', 'need', 'make', 'take', 'come', 'hand', 'floor', 'shelf', 'bin', 'label', 'scan', 'carton', 'rack', 'aisle',
+  'lot', 'mister', 'miss', 'people', 'work', 'break', 'lunch', 'coffee', 'bring', 'carry', 'lift', 'heavy', 'light', 'red',
+  'blue', 'green', 'black', 'white', 'brown'];
+
+export class GrammarError extends Error {
+  readonly code = 'ASR_BAD_EXPECTATION';
+  constructor(message: string) { super(message); this.name = 'GrammarError'; }
+}
+
+export interface GrammarOptions {
+  /** Accept "oh" for zero (off by default: it steals "two"s). */
+  allowOh?: boolean;
+  /** Weight of the expected answer's branch against 1 for the free branch (0 = no bias). */
+  biasWeight?: number;
+  /** Weight of the filler-word branch (0 = none). */
+  fillerWeight?: number;
+}
+
+export interface CompiledGrammar {
+  jsgf: string;
+  /** Dictionary words the grammar uses. */
+  words: string[];
+  /** Canonical tokens the template matcher may choose from for a single-token answer. */
+  tokens: string[];
+  /** A cache key: equal keys, equal grammar. */
+  key: string;
+}
+
+/** Words → JSGF-safe lower-case tokens. */
+export function phraseWords(phrase: string): string[] {
+  return phrase.toLowerCase().replace(/[^a-z' ]+/g, ' ').trim().split(/\s+/).filter(Boolean);
+}
+
+export function numberWords(n: number): string[] {
+  if (!Number.isInteger(n) || n < 0 || n > 999) throw new GrammarError(`number ${n} is outside 0..999`);
+  if (n < 10) return [DIGIT_WORDS[n]!];
+  if (n < 20) return [TEENS[n - 10]!];
+  if (n < 100) return n % 10 === 0 ? [TENS[n / 10]!] : [TENS[Math.floor(n / 10)]!, DIGIT_WORDS[n % 10]!];
+  const rest = n % 100;
+  return [DIGIT_WORDS[Math.floor(n / 100)]!, 'hundred', ...(rest ? numberWords(rest) : [])];
+}
+
+function validate(e: Expectation): void {
+  const bad = (m: string): never => { throw new GrammarError(m); };
+  if (!e || typeof e !== 'object' || !Array.isArray((e as { commands?: unknown }).commands)) bad('expectation must be an object with commands[]');
+  for (const c of e.commands) if (typeof c !== 'string' || phraseWords(c).length === 0) bad(`bad command ${JSON.stringify(c)}`);
+  switch (e.kind) {
+    case 'digits':
+      if (!Number.isInteger(e.length) || e.length < 1 || e.length > 10) bad('digits.length must be 1..10');
+      if (e.expected !== undefined && !new RegExp(`^[0-9]{${e.length}}$`).test(e.expected)) bad('digits.expected must be a digit string of that length');
+      break;
+    case 'number':
+      if (!Number.isInteger(e.min) || !Number.isInteger(e.max) || e.min < 0 || e.max > 999 || e.min > e.max) bad('number range must be integers within 0..999, min <= max');
+      if (e.expected !== undefined && (!Number.isInteger(e.expected) || e.expected < e.min || e.expected > e.max)) bad('number.expected must be within the range');
+      break;
+    case 'freeDigits':
+      if (!Number.isInteger(e.minLength) || !Number.isInteger(e.maxLength) || e.minLength < 1 || e.maxLength > 20 || e.minLength > e.maxLength) bad('freeDigits lengths must be 1..20, min <= max');
+      break;
+    case 'choice':
+      if (!Array.isArray(e.options) || e.options.length === 0 || e.options.some((o) => typeof o !== 'string' || phraseWords(o).length === 0)) bad('choice.options must be non-empty phrases');
+      break;
+    case 'yesno': case 'ready': break;
+    default: bad(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`);
+  }
+}
+
+const alt = (xs: string[]): string => xs.map((x) => `(${x})`).join(' | ');
+
+/** Compiles an expectation to JSGF; throws GrammarError (code ASR_BAD_EXPECTATION) on a bad one. */
+export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): CompiledGrammar {
+  validate(e);
+  const bias = opts.biasWeight ?? 0;
+  const digit = [...DIGIT_WORDS, ...(opts.allowOh ? ['oh'] : [])];
+  const rules: string[] = [`<d> = ${digit.join(' | ')};`];
+  let answer: string;
+  let tokens: string[] = [];
+  switch (e.kind) {
+    case 'digits': {
+      const free = Array(e.length).fill('<d>').join(' ');
+      if (e.expected !== undefined && bias > 0) {
+        const exp = [...e.expected].map((c) => DIGIT_WORDS[Number(c)]).join(' ');
+        answer = `/${bias}/ (${exp}) | /1/ (${free})`;
+      } else answer = free;
+      if (e.length === 1) tokens = [...'0123456789'];
+      break;
+    }
+    case 'freeDigits':
+      answer = `${Array(e.minLength).fill('<d>').join(' ')}${' [<d>'.repeat(e.maxLength - e.minLength)}${']'.repeat(e.maxLength - e.minLength)}`;
+      if (e.minLength === 1 && e.maxLength === 1) tokens = [...'0123456789'];
+      break;
+    case 'number': {
+      const values: string[] = [];
+      for (let n = e.min; n <= e.max; n++) values.push(numberWords(n).join(' '));
+      if (e.expected !== undefined && bias > 0) {
+        answer = `/${bias}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
+      } else answer = '<num>';
+      rules.push(`<num> = ${alt(values)};`);
+      if (e.max <= 9) tokens = values.map((_, i) => String(e.min + i));
+      break;
+    }
+    case 'yesno': answer = 'yes | no'; tokens = ['yes', 'no']; break;
+    case 'choice': answer = alt(e.options.map((o) => phraseWords(o).join(' '))); tokens = e.options.map((o) => phraseWords(o).join(' ')); break;
+    case 'ready': answer = 'ready'; tokens = ['ready']; break;
+  }
+  const cmds = [...new Set(e.commands.map((c) => phraseWords(c).join(' ')))].filter((c) => !(e.kind === 'ready' && c === 'ready'));
+  const fw = opts.fillerWeight ?? 0;
+  const branches = ['<answer>', ...(cmds.length ? ['<cmd>'] : [])];
+  const top = fw > 0 ? `public <r> = /1/ (${branches.join(' | ')}) | /${fw}/ <filler>;` : `public <r> = ${branches.join(' | ')};`;
+  if (cmds.length) rules.push(`<cmd> = ${alt(cmds)};`);
+  if (fw > 0) rules.push(`<filler> = (${FILLER_WORDS.map((w) => FILLER_PREFIX + w).join(' | ')})+;`);
+  const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
+  const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: jsgf };
+}
+
+export interface Interpretation {
+  /** Normalised text, or null when the words do not form a valid answer. */
+  text: string | null;
+  isCommand: boolean;
+  /** The answer is complete: nothing more can follow (grammar-aware early end). */
+  complete: boolean;
+}
+
+const WORD_VALUE = new Map<string, number>([
+  ...DIGIT_WORDS.map((w, i) => [w, i] as [string, number]), ['oh', 0],
+  ...TEENS.map((w, i) => [w, 10 + i] as [string, number]),
+  ...TENS.map((w, i) => [w, i * 10] as [string, number]).filter(([w]) => w),
+]);
+
+function wordsToNumber(ws: string[]): number | null {
+  let total = 0, cur = 0;
+  for (const w of ws) {
+    if (w === 'hundred') { cur = (cur || 1) * 100; continue; }
+    if (w === 'and') continue;
+    const v = WORD_VALUE.get(w);
+    if (v === undefined) return null;
+    cur += v;
+  }
+  total += cur;
+  return ws.length ? total : null;
+}
+
+/** Turns recognised words (or template tokens) into the normalised answer for the expectation. */
+export function interpret(e: Expectation, words: string[]): Interpretation {
+  const phrase = words.join(' ');
+  const cmds = e.commands.map((c) => phraseWords(c).join(' '));
+  if (cmds.includes(phrase) && !(e.kind === 'ready' && phrase === 'ready')) return { text: phrase, isCommand: true, complete: true };
+  const none = { text: null, isCommand: false, complete: false };
+  switch (e.kind) {
+    case 'digits': case 'freeDigits': {
+      const ds = words.map((w) => (/^[0-9]$/.test(w) ? w : WORD_VALUE.get(w)));
+      if (ds.some((d) => d === undefined || Number(d) > 9)) return none;
+      const text = ds.join('');
+      const [lo, hi] = e.kind === 'digits' ? [e.length, e.length] : [e.minLength, e.maxLength];
+      return text.length >= lo && text.length <= hi ? { text, isCommand: false, complete: text.length === hi } : none;
+    }
+    case 'number': {
+      const n = words.length === 1 && /^[0-9]+$/.test(words[0]!) ? Number(words[0]) : wordsToNumber(words);
+      if (n === null || n < e.min || n > e.max) return none;
+      const last = words.at(-1)!;
+      return { text: String(n), isCommand: false, complete: n * 10 > e.max || (WORD_VALUE.get(last) ?? 20) < 20 && words.length > 1 || n < 10 && e.max < 20 };
+    }
+    case 'yesno': return phrase === 'yes' || phrase === 'no' ? { text: phrase, isCommand: false, complete: true } : none;
+    case 'choice': {
+      const opts = e.options.map((o) => phraseWords(o).join(' '));
+      if (!opts.includes(phrase)) return none;
+      return { text: phrase, isCommand: false, complete: !opts.some((o) => o !== phrase && o.startsWith(`${phrase} `)) };
+    }
+    case 'ready': return phrase === 'ready' ? { text: 'ready', isCommand: false, complete: true } : none;
+  }
+}
+
+/** The expected answer in normalised form, if the dialog gave one. */
+export function expectedText(e: Expectation): string | undefined {
+  if (e.kind === 'digits' && e.expected !== undefined) return e.expected;
+  if (e.kind === 'number' && e.expected !== undefined) return String(e.expected);
+  return undefined;
+}

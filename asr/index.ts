@@ -1,0 +1,10 @@
+/** Public face of asr/: the engine, its streams, the expectation and result types, template store types. */
+export { AsrEngine, type AsrEngineOptions, type AsrMetrics } from './engine.ts';
+export type { AsrStream } from './stream.ts';
+export type { Expectation, EndpointSettings, AsrResult, MatchResult, NoMatchResult, NoMatchReason, BusyEvent, ResultTiming, Language } from './types.ts';
+export { DEFAULT_ENDPOINT } from './types.ts';
+export { GrammarError, KNOWN_COMMANDS, compileGrammar } from './grammar.ts';
+export { TemplateError, MemoryTemplateStore, type TemplateStore, type TemplateTake } from './templates.ts';
+export type { Features } from './features.ts';
+export { FEAT_DIM } from './features.ts';
+export type { DecideOptions } from './decide.ts';

@@ -1,0 +1,188 @@
+/**
+ * One session's stream: frames in (synchronously copied), resampled to 16 kHz, cut into 32 ms
+ * windows for the batched VAD, endpointed, and forwarded in ~100 ms chunks to its decoder.
+ * Events: 'speechStart' {atMs}, 'result' AsrResult, 'busy' BusyEvent, 'error' {code, message}.
+ */
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { ASR_RATE, Resampler } from './audio.ts';
+import { Endpointer, WIN } from './endpointer.ts';
+import { compileGrammar, interpret, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
+import type { AsrResult, BusyEvent, EndpointSettings, Expectation, Language } from './types.ts';
+
+/** What a stream needs from its engine (never the whole engine). */
+export interface StreamHost {
+  readonly grammarOptions: GrammarOptions;
+  readonly si: boolean;
+  enqueueVad(stream: StreamImpl): void;
+  /** Starts an utterance; returns false when overloaded. */
+  begin(stream: StreamImpl, utt: Utterance): boolean;
+  audio(utt: Utterance, x: Float32Array): void;
+  end(utt: Utterance): void;
+  cancel(utt: Utterance): void;
+  closed(stream: StreamImpl): void;
+}
+
+export interface Utterance {
+  id: number;
+  stream: StreamImpl;
+  expectation: Expectation | null;
+  grammar: CompiledGrammar | null;
+  operatorId?: number;
+  language: Language;
+  startMs: number;
+  endMs: number;
+  endWall: number;
+  /** Decoder binding (set by the engine). */
+  worker: number;
+  slot: number;
+  /** Audio waiting for a decoder or for a 100 ms chunk. */
+  buffer: Float32Array[];
+  bufferLen: number;
+  ended: boolean;
+  partial: string[];
+}
+
+export interface AsrStream {
+  readonly sessionId: string;
+  setExpectation(e: Expectation | null): void;
+  setEndpoint(s: EndpointSettings): void;
+  pushFrame(pcm: Int16Array | Buffer): void;
+  on(ev: 'speechStart', fn: (e: { atMs: number }) => void): this;
+  on(ev: 'result', fn: (r: AsrResult) => void): this;
+  on(ev: 'busy', fn: (e: BusyEvent) => void): this;
+  on(ev: 'error', fn: (e: { code: string; message: string }) => void): this;
+  close(): void;
+}
+
+let nextUtt = 1;
+const GATE = 10 ** (-55 / 20);
+
+export class StreamImpl extends EventEmitter implements AsrStream {
+  readonly vadSlot: number;
+  private readonly resampler: Resampler | null;
+  private win = new Float32Array(WIN);
+  private winFill = 0;
+  /** Windows in order, each waiting for its probability. */
+  readonly pending: { x: Float32Array; prob: number | null; at: number }[] = [];
+  private expectation: Expectation | null = null;
+  private grammar: CompiledGrammar | null = null;
+  private readonly ep: Endpointer;
+  private utt: Utterance | null = null;
+  lastFrameWall = 0;
+  isClosed = false;
+
+  constructor(
+    private readonly host: StreamHost, vadSlot: number,
+    readonly sessionId: string, sampleRate: number, readonly language: Language, readonly operatorId: number | undefined,
+    endpoint: EndpointSettings,
+  ) {
+    super();
+    this.vadSlot = vadSlot;
+    this.resampler = sampleRate === ASR_RATE ? null : new Resampler(sampleRate, ASR_RATE);
+    this.ep = new Endpointer(endpoint, {
+      start: (pre, atMs) => this.onStart(pre, atMs),
+      audio: (x) => { if (this.utt) this.host.audio(this.utt, x); },
+      end: (_reason, atMs) => this.onEnd(atMs),
+    });
+  }
+
+  setExpectation(e: Expectation | null): void {
+    this.grammar = e && (this.host.si && this.language === 'en') ? compileGrammar(e, this.host.grammarOptions) : null;
+    if (e && !this.grammar) compileGrammar(e, {}); // validates even when only templates are used
+    this.expectation = e;
+  }
+
+  setEndpoint(s: EndpointSettings): void { this.ep.setSettings(s); }
+
+  pushFrame(pcm: Int16Array | Buffer): void {
+    if (this.isClosed) return;
+    const n = pcm instanceof Int16Array ? pcm.length : pcm.byteLength >> 1;
+    const f = new Float32Array(n);
+    if (pcm instanceof Int16Array) for (let i = 0; i < n; i++) f[i] = pcm[i]! / 32768;
+    else for (let i = 0; i < n; i++) f[i] = pcm.readInt16LE(i * 2) / 32768;
+    this.pushFloat(f);
+  }
+
+  /** 16 kHz (or the stream's rate) float samples; used by pushFrame and the bench. */
+  pushFloat(f: Float32Array): void {
+    this.lastFrameWall = performance.now();
+    const x = this.resampler ? this.resampler.process(f) : f;
+    let o = 0;
+    while (o < x.length) {
+      const take = Math.min(WIN - this.winFill, x.length - o);
+      this.win.set(x.subarray(o, o + take), this.winFill);
+      this.winFill += take; o += take;
+      if (this.winFill === WIN) {
+        const w = this.win;
+        this.win = new Float32Array(WIN);
+        this.winFill = 0;
+        let e = 0;
+        for (let i = 0; i < WIN; i++) e += w[i]! * w[i]!;
+        // A cheap gate may only skip windows that are plainly silent; Silero decides the rest.
+        const silent = Math.sqrt(e / WIN) < GATE;
+        this.pending.push({ x: w, prob: silent ? 0 : null, at: performance.now() });
+        if (!silent) this.host.enqueueVad(this);
+      }
+    }
+    this.drain();
+  }
+
+  /** Processes windows whose probabilities are known, in order. */
+  drain(): void {
+    while (this.pending.length && this.pending[0]!.prob !== null) {
+      const w = this.pending.shift()!;
+      this.ep.window(w.x, w.prob!);
+    }
+  }
+
+  /** The device stopped sending for longer than the trailing silence. */
+  gap(): void {
+    if (this.pending.length) return;
+    this.ep.gap();
+  }
+
+  get inSpeech(): boolean { return this.ep.inSpeech; }
+
+  private onStart(pre: Float32Array, atMs: number): void {
+    this.emit('speechStart', { atMs });
+    const utt: Utterance = {
+      id: nextUtt++, stream: this, expectation: this.expectation, grammar: this.grammar, operatorId: this.operatorId,
+      language: this.language, startMs: atMs, endMs: 0, endWall: 0, worker: -1, slot: -1, buffer: [], bufferLen: 0, ended: false, partial: [],
+    };
+    if (!this.host.begin(this, utt)) return;
+    this.utt = utt;
+    if (pre.length) this.host.audio(utt, pre);
+  }
+
+  private onEnd(atMs: number): void {
+    const utt = this.utt;
+    if (!utt) return;
+    this.utt = null;
+    utt.endMs = atMs;
+    utt.endWall = performance.now();
+    utt.ended = true;
+    this.host.end(utt);
+  }
+
+  /** Partial hypothesis from the decoder: enables the grammar-aware early end. */
+  partial(utt: Utterance, words: string[]): void {
+    if (utt !== this.utt || !utt.expectation) return;
+    utt.partial = words;
+    this.ep.complete = interpret(utt.expectation, words).complete;
+    this.ep.poke();
+  }
+
+  deliver(r: AsrResult): void { if (!this.isClosed) this.emit('result', r); }
+  busy(e: BusyEvent): void { if (!this.isClosed) this.emit('busy', e); }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.utt) this.host.cancel(this.utt);
+    this.utt = null;
+    this.pending.length = 0;
+    this.host.closed(this);
+    this.removeAllListeners();
+  }
+}

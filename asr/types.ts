@@ -1,0 +1,77 @@
+/**
+ * Public types of asr/. The expectation is structurally the same as the dialog engine's (asr
+ * never imports dialog-engine); `expected` is the right answer when the dialog knows it.
+ */
+export type Language = 'en' | 'ru';
+
+export type Expectation =
+  | { kind: 'digits'; length: number; expected?: string; commands: string[] }
+  | { kind: 'number'; min: number; max: number; expected?: number; commands: string[] }
+  | { kind: 'yesno'; commands: string[] }
+  | { kind: 'choice'; options: string[]; commands: string[] }
+  | { kind: 'freeDigits'; minLength: number; maxLength: number; commands: string[] }
+  | { kind: 'ready'; commands: string[] };
+
+/** Endpointing: per-site process settings, changeable at run time (`AsrStream.setEndpoint`). */
+export interface EndpointSettings {
+  /** Speech must last this long before an utterance starts (filters clicks). */
+  speechStartMs: number;
+  /** Silence after speech that ends the utterance. */
+  trailingSilenceMs: number;
+  /** Shorter silence that ends it when the hypothesis already satisfies the expectation. */
+  earlyEndSilenceMs: number;
+  /** Longest utterance; it is cut and recognised at this length. */
+  maxUtteranceMs: number;
+  /** Audio kept before the detected start and handed to the decoder. */
+  preRollMs: number;
+  /** Silero speech probability threshold. */
+  vadThreshold: number;
+}
+
+export const DEFAULT_ENDPOINT: EndpointSettings = {
+  speechStartMs: 64,
+  trailingSilenceMs: 600,
+  earlyEndSilenceMs: 250,
+  maxUtteranceMs: 8000,
+  preRollMs: 300,
+  vadThreshold: 0.5,
+};
+
+export interface ResultTiming {
+  /** Stream time (ms of audio since the stream opened) where speech started / ended. */
+  speechStartMs: number;
+  speechEndMs: number;
+  /** Wall time from the end of speech being detected to the result (ms). */
+  resultMs: number;
+}
+
+export interface MatchResult {
+  status: 'match';
+  /** Normalised: digit strings as "42", numbers as "3", "yes"/"no", commands as their phrase. */
+  text: string;
+  /** Recognised words as spoken ("four", "two"). */
+  words: string[];
+  /** 0–1, calibrated: see asr/README.md. */
+  confidence: number;
+  /** Whether `text` is a global command rather than an answer. */
+  isCommand: boolean;
+  /** The dialog should confirm ("did you say…") rather than act. */
+  confirm: boolean;
+  engines: { si?: string; sd?: string; agree: boolean };
+  timing: ResultTiming;
+}
+
+export type NoMatchReason = 'low_confidence' | 'out_of_grammar' | 'no_speech' | 'too_long' | 'no_templates' | 'no_expectation';
+
+export interface NoMatchResult {
+  status: 'nomatch';
+  reason: NoMatchReason;
+  /** What the engines heard, for the log (never acted on). */
+  hypothesis?: string;
+  confidence: number;
+  timing: ResultTiming;
+}
+
+export type AsrResult = MatchResult | NoMatchResult;
+
+export interface BusyEvent { reason: 'queue_full' | 'vad_lag'; queueDepth: number }

@@ -1,0 +1,234 @@
+/**
+ * Recogniser worker thread: one SoundSwallower module (its WebAssembly heap never shrinks and
+ * each module adds a process-wide listener, so exactly one per thread), a fixed pool of decoders
+ * reused across utterances (grammar switched with set_grammar), and the template matcher.
+ * Audio arrives in ~100 ms chunks while the picker speaks, so only finalisation remains at the end.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import createModule from 'soundswallower';
+import type { Decoder, SoundSwallowerModule } from 'soundswallower';
+import { extractFeatures, trimSilence, type Features } from './features.ts';
+import { matchTemplates, type TemplateSet } from './dtw.ts';
+import { Lru } from './lru.ts';
+import { comfortLevel, fillSilence } from './comfort.ts';
+import { FILLER_PREFIX } from './grammar.ts';
+import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
+
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean }
+
+const opts = workerData as WorkerOptions;
+const port = parentPort!;
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+/** Audio held back until there is enough to estimate the noise floor for comfort filling. */
+const FLOOR_MS = 400;
+
+interface Slot {
+  dec: Decoder | null;
+  grammar: string | null;
+  utt: number;
+  active: boolean;
+  chunks: Float32Array[];
+  samples: number;
+  pending: Float32Array[];
+  pendingLen: number;
+  fill: number | null;
+  cpu: number;
+  lastText: string;
+}
+
+let ss: SoundSwallowerModule | null = null;
+const slots: Slot[] = [];
+const dict = new Map<string, string[]>();
+const templates = new Lru<string, TemplateSet[]>(opts.templateCache);
+
+async function init(): Promise<void> {
+  if (opts.si) {
+    ss = await createModule({ modelBase: opts.modelBase } as Partial<SoundSwallowerModule>);
+    for (const line of readFileSync(path.join(opts.modelBase, opts.model, 'dict.txt'), 'utf8').split('\n')) {
+      const m = /^(\S+?)(?:\(\d+\))?\s+(.+)$/.exec(line.trim());
+      if (!m) continue;
+      const list = dict.get(m[1]!) ?? [];
+      list.push(m[2]!);
+      dict.set(m[1]!, list);
+    }
+    // A small dictionary keeps each decoder at ~10 MB; other words are added on demand.
+    const base = new Set(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'oh', 'ten', 'eleven',
+      'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty',
+      'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred', 'yes', 'no', 'ready', 'repeat', 'say', 'again', 'skip', 'short',
+      'help', 'how', 'much', 'more', 'sign', 'off', 'cancel', 'talk', 'louder', 'softer', 'faster', 'slower']);
+    const dir = mkdtempSync(path.join(tmpdir(), 'vm-asr-'));
+    const dictPath = path.join(dir, 'small.dict');
+    const lines: string[] = [];
+    for (const w of base) (dict.get(w) ?? []).forEach((p, i) => lines.push(`${w}${i ? `(${i + 1})` : ''} ${p}`));
+    writeFileSync(dictPath, `${lines.join('\n')}\n`);
+    for (let i = 0; i < opts.decoders; i++) {
+      const dec = new ss.Decoder({ hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000 });
+      await dec.initialize();
+      // Batch CMN measured better than live CMN on short command utterances.
+      dec.set_config('cmn', 'batch');
+      await dec.reinitialize_audio();
+      slots.push(newSlot(dec));
+    }
+  } else {
+    for (let i = 0; i < opts.decoders; i++) slots.push(newSlot(null));
+  }
+  post({ type: 'ready', decoders: slots.length });
+}
+
+function newSlot(dec: Decoder | null): Slot {
+  return { dec, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '' };
+}
+
+function ensureWords(dec: Decoder, words: string[]): void {
+  const add: [string, string][] = [];
+  for (const w of words) {
+    if (dec.lookup_word(w) !== null) continue;
+    const prons = dict.get(w.startsWith(FILLER_PREFIX) ? w.slice(FILLER_PREFIX.length) : w);
+    if (!prons) throw Object.assign(new Error(`word "${w}" is not in the ${opts.model} dictionary`), { code: 'ASR_UNKNOWN_WORD' });
+    prons.forEach((p, i) => add.push([i ? `${w}(${i + 1})` : w, p]));
+  }
+  if (add.length) dec.add_words(...add);
+}
+
+function feed(s: Slot, x: Float32Array): void {
+  if (!s.dec) return;
+  for (let i = 0; i < x.length; i += 1600) s.dec.process_audio(x.subarray(i, i + 1600));
+}
+
+function flushPending(s: Slot): void {
+  if (s.pendingLen === 0) return;
+  const all = concat(s.pending, s.pendingLen);
+  s.pending = []; s.pendingLen = 0;
+  if (s.fill === null) s.fill = comfortLevel(all);
+  fillSilence(all, s.fill, s.utt);
+  feed(s, all);
+}
+
+function concat(parts: Float32Array[], n: number): Float32Array {
+  const out = new Float32Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+function slotFor(m: { slot: number; utt: number }): Slot {
+  const s = slots[m.slot];
+  if (!s) throw Object.assign(new Error(`no decoder slot ${m.slot}`), { code: 'ASR_INTERNAL' });
+  return s;
+}
+
+function toTemplateSets(t: SerializedTemplates): TemplateSet[] {
+  return t.sets.map((s) => ({ token: s.token, takes: s.takes.map((k) => ({ frames: k.frames, data: k.data })) }));
+}
+
+function sdMatch(feat: Features, sets: TemplateSet[], tokens: string[]): SdMatch {
+  const allowed = new Set(tokens);
+  return matchTemplates(feat, sets.filter((s) => allowed.has(s.token)), opts.dtwBand);
+}
+
+function handle(m: ToWorker): void {
+  switch (m.type) {
+    case 'begin': {
+      const t0 = performance.now();
+      const s = slotFor(m);
+      if (s.active && s.dec) s.dec.stop();
+      Object.assign(s, newSlot(s.dec), { grammar: s.grammar, utt: m.utt, active: true });
+      if (s.dec && m.jsgf) {
+        if (s.grammar !== m.jsgf) {
+          ensureWords(s.dec, m.words);
+          s.dec.set_grammar(m.jsgf);
+          s.grammar = m.jsgf;
+        }
+        s.dec.start();
+      }
+      s.cpu += performance.now() - t0;
+      return;
+    }
+    case 'audio': {
+      const s = slotFor(m);
+      if (!s.active || s.utt !== m.utt) return;
+      const t0 = performance.now();
+      s.chunks.push(m.pcm); s.samples += m.pcm.length;
+      if (s.dec && s.grammar) {
+        s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
+        if (s.fill !== null || s.samples >= (FLOOR_MS * 16)) flushPending(s);
+        const text = s.fill !== null ? s.dec.get_text() : '';
+        if (text !== s.lastText) { s.lastText = text; post({ type: 'partial', utt: m.utt, words: text.split(/\s+/).filter(Boolean) }); }
+      }
+      s.cpu += performance.now() - t0;
+      return;
+    }
+    case 'cancel': {
+      const s = slotFor(m);
+      if (s.active && s.utt === m.utt) { if (s.dec && s.grammar) s.dec.stop(); s.active = false; s.chunks = []; s.pending = []; }
+      return;
+    }
+    case 'end': {
+      const s = slotFor(m);
+      if (!s.active || s.utt !== m.utt) return;
+      const t0 = performance.now();
+      let si: { words: string[]; segs: WordSeg[] } | null = null;
+      if (s.dec && s.grammar) {
+        flushPending(s);
+        s.dec.stop();
+        const al = s.dec.get_alignment();
+        const segs: WordSeg[] = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t))
+          .map((w) => ({ word: w.t.replace(/\(\d+\)$/, ''), startMs: w.b * 1000, endMs: (w.b + w.d) * 1000 }));
+        si = { words: segs.map((x) => x.word), segs };
+      }
+      let sd: SdMatch | null = null;
+      let sdSegments: SdMatch[] | null = null;
+      if (m.templates) {
+        let sets = templates.get(m.templates.key);
+        if (m.templates.data) { sets = toTemplateSets(m.templates.data); templates.set(m.templates.key, sets); }
+        if (sets) {
+          const audio = concat(s.chunks, s.samples);
+          if (m.templates.tokens.length) sd = sdMatch(trimSilence(extractFeatures(audio)), sets, m.templates.tokens);
+          if (m.templates.segmentTokens.length && si && si.segs.length > 1) {
+            sdSegments = si.segs.map((g) => {
+              const a = Math.max(0, Math.round((g.startMs - 30) * 16)), b = Math.min(audio.length, Math.round((g.endMs + 30) * 16));
+              return sdMatch(trimSilence(extractFeatures(audio.subarray(a, b))), sets!, m.templates!.segmentTokens);
+            });
+          }
+        }
+      }
+      const finalMs = performance.now() - t0;
+      s.cpu += finalMs;
+      s.active = false;
+      const audioMs = s.samples / 16;
+      s.chunks = [];
+      post({ type: 'result', utt: m.utt, si, sd, sdSegments, cpuMs: s.cpu, finalMs, audioMs });
+      return;
+    }
+    case 'match': {
+      const sets = toTemplateSets(m.templates);
+      post({ type: 'matched', id: m.id, match: sdMatch(trimSilence(extractFeatures(m.pcm)), sets, m.tokens) });
+      return;
+    }
+    case 'features': {
+      const f = trimSilence(extractFeatures(m.pcm));
+      post({ type: 'featured', id: m.id, frames: f.frames, data: f.data }, [f.data.buffer as ArrayBuffer]);
+      return;
+    }
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  try {
+    handle(m);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const utt = 'utt' in m ? m.utt : undefined;
+    if ('slot' in m) { const s = slots[m.slot]; if (s) s.active = false; }
+    post({ type: 'error', utt, id: 'id' in m ? m.id : undefined, code: e.code ?? 'ASR_WORKER_ERROR', message: e.message });
+  }
+});
+
+init().catch((err: Error) => {
+  post({ type: 'error', code: 'ASR_WORKER_INIT', message: err.message });
+});
