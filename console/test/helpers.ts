@@ -2,42 +2,17 @@
  * Test support for the console: a fresh migrated database, the API and console socket on a
  * real uWS app (port 0), users, and an HTTP client that keeps the session cookie and CSRF token.
  */
-import { copyFile, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import uWS from 'uWebSockets.js';
 import pino from 'pino';
-import { migrate } from '../../db/migrate.ts';
 import { createTestDatabase, seedSite, type TestDatabase } from '../../db/testing.ts';
 import { insertUser, type Role } from '../../db/queries/console/index.ts';
 import { loadConfig } from '../../gateway/config/index.ts';
 import { mountApi, hashPassword } from '../../gateway/api/index.ts';
 import { mountConsoleSocket } from '../../gateway/console-socket/index.ts';
 
-const MIGRATIONS = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
-const OWN_MIGRATION = fileURLToPath(new URL('./004_console.sql', import.meta.url));
-
-/**
- * A fresh database with every migration. While another part's migration number is still missing
- * from db/migrations, a stub stands in for it so 004 can be applied (test-only).
- */
+/** A fresh database with every migration (004_console.sql included). */
 export async function consoleDatabase(): Promise<TestDatabase> {
-  const db = await createTestDatabase({ migrate: false });
-  const files = (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort();
-  if (files.some((f) => f.startsWith('004_'))) {
-    await migrate(db.pool);
-    return db;
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vm-console-mig-'));
-  for (const f of files) await copyFile(path.join(MIGRATIONS, f), path.join(dir, f));
-  for (let v = 1; v < 4; v++) {
-    const tag = String(v).padStart(3, '0');
-    if (!files.some((f) => f.startsWith(`${tag}_`))) await writeFile(path.join(dir, `${tag}_stub.sql`), 'SELECT 1;');
-  }
-  await copyFile(OWN_MIGRATION, path.join(dir, '004_console.sql'));
-  await migrate(db.pool, dir);
-  return db;
+  return createTestDatabase();
 }
 
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
