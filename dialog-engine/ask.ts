@@ -53,7 +53,11 @@ function helpText(ctx: Ctx, node: AskNode, e: Expectation): string {
   }
 }
 
-/** Re-asks after a no-input / no-match, escalating with the counter. `lead` replaces the first words. */
+/**
+ * Re-asks after a no-input / no-match, escalating with the counter: 1 → the short prompt (or
+ * `lead`: a message that says what to do, e.g. "Wrong. Slot 12."), 2+ → help and the prompt;
+ * when no-inputs + no-matches reach `alertAfter`, the supervisor is alerted (once per ask).
+ */
 function escalate(ctx: Ctx, node: AskNode, kind: 'noinput' | 'nomatch', lead?: string): Next {
   const frame = top(ctx);
   const a = ctx.state.ask ?? { node: nodeName(frame), noinput: 0, nomatch: 0, alerted: false };
@@ -70,11 +74,10 @@ function escalate(ctx: Ctx, node: AskNode, kind: 'noinput' | 'nomatch', lead?: s
     ctx.out.push({ type: 'alert', reason: kind === 'noinput' ? 'no answer' : 'answers not understood', node: nodeName(frame) });
     parts.push(phrase(lang, 'supervisor'));
   }
-  if (count === 1 && !lead) parts.push(textOf(ctx, node.short ?? node.prompt));
-  else if (count === 1) parts.push(textOf(ctx, node.prompt));
-  else parts.push(helpText(ctx, node, e), textOf(ctx, node.prompt));
+  if (count >= 2) parts.push(helpText(ctx, node, e), ...(lead ? [] : [textOf(ctx, node.prompt)]));
+  else if (!lead) parts.push(textOf(ctx, node.short ?? node.prompt));
   ctx.state.pending = null;
-  prompt(ctx, parts.join(' '), e, nodeName(frame), node.bargeIn ?? true);
+  prompt(ctx, parts.join(' '), e, nodeName(frame), node.bargeIn ?? true, false);
   return 'wait';
 }
 
@@ -111,7 +114,7 @@ function accept(ctx: Ctx, node: AskNode, value: Json): Next {
 function candidate(ctx: Ctx, node: AskNode, e: Expectation, value: Json, input: Extract<DialogInput, { type: 'answer' }>): Next {
   if ((e.kind === 'digits' && e.expected !== undefined && value !== e.expected)
       || (e.kind === 'number' && e.expected !== undefined && value !== e.expected && node.wrong)) {
-    return escalate(ctx, node, 'nomatch', node.wrong ? textOf(ctx, node.wrong, { answer: value }) : phrase(ctx.state.language, 'wrong'));
+    return escalate(ctx, node, 'nomatch', node.wrong ? textOf(ctx, node.wrong, { answer: value }) : `${phrase(ctx.state.language, 'wrong')} ${textOf(ctx, node.prompt)}`);
   }
   for (const rule of node.validate ?? []) {
     if (!evalBool(rule.when, scope(ctx, { answer: value }))) return escalate(ctx, node, 'nomatch', textOf(ctx, rule.message, { answer: value }));
@@ -152,7 +155,7 @@ function command(ctx: Ctx, node: AskNode, cmd: GlobalCommand): Next | null {
     case 'repeat': case 'say again': return repeatLast(ctx);
     case 'help': {
       const e = askExpectation(ctx, node);
-      prompt(ctx, `${helpText(ctx, node, e)} ${textOf(ctx, node.prompt)}`, e, nodeName(frame), node.bargeIn ?? true);
+      prompt(ctx, `${helpText(ctx, node, e)} ${textOf(ctx, node.prompt)}`, e, nodeName(frame), node.bargeIn ?? true, false);
       return 'wait';
     }
     case 'how much more': {
@@ -162,7 +165,9 @@ function command(ctx: Ctx, node: AskNode, cmd: GlobalCommand): Next | null {
       let qty = 0;
       for (const i of idx) {
         const item = l.loop.items[i];
-        const v = l.quantityField && item && typeof item === 'object' && !Array.isArray(item) ? Number(item[l.quantityField]) : 0;
+        const f = l.quantityField;
+        const v = !f || !item || typeof item !== 'object' ? 0
+          : Array.isArray(item) ? Number(item[Number(f)] ?? 0) : Number(Object.hasOwn(item, f) ? item[f] : 0);
         qty += Number.isFinite(v) ? v : 0;
       }
       return repeatLast(ctx, phrase(lang, 'howMuchMore', { lines: idx.length, qty }));

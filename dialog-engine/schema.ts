@@ -44,7 +44,7 @@ const nodes = {
   set: Type.Object({ type: Type.Literal('set'), vars: ExprMap, next: NodeId }, Strict),
   foreach: Type.Object({
     type: Type.Literal('foreach'), items: Expr, as: VarName, body: NodeId, next: NodeId,
-    skippable: Type.Optional(Type.Boolean()), quantityField: Type.Optional(VarName), revisit: Type.Optional(TextT),
+    skippable: Type.Optional(Type.Boolean()), quantityField: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' })), revisit: Type.Optional(TextT),
   }, Strict),
   wms: Type.Object({
     type: Type.Literal('wms'), op: WmsOpT, args: ExprMap, key: Type.Optional(Expr), result: Type.Optional(VarName),
@@ -75,6 +75,25 @@ export function flowJsonSchema(): object {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSchema = ajv.compile(flowJsonSchema());
+const validateNode = Object.fromEntries(Object.entries(nodes).map(([k, v]) => [k, ajv.compile(JSON.parse(JSON.stringify(v)) as object)]));
+
+/** Readable schema problems: top-level ones, then each node checked against the schema of its own type. */
+function schemaProblems(doc: unknown): FlowProblem[] {
+  const out: FlowProblem[] = [];
+  for (const e of validateSchema.errors ?? []) {
+    if (!/^\/nodes\/[^/]+/.test(e.instancePath)) out.push({ path: e.instancePath || '/', message: e.message ?? 'invalid' });
+  }
+  const ns = doc && typeof doc === 'object' ? (doc as { nodes?: unknown }).nodes : undefined;
+  if (ns && typeof ns === 'object') {
+    for (const [id, n] of Object.entries(ns as Record<string, unknown>)) {
+      const type = n && typeof n === 'object' ? (n as { type?: unknown }).type : undefined;
+      const v = typeof type === 'string' && Object.hasOwn(validateNode, type) ? validateNode[type]! : null;
+      if (!v) { out.push({ path: `/nodes/${id}/type`, message: `unknown node type ${JSON.stringify(type)}` }); continue; }
+      if (!v(n)) for (const e of v.errors ?? []) out.push({ path: `/nodes/${id}${e.instancePath}`, message: `${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''}` });
+    }
+  }
+  return out.length ? out.slice(0, 50) : [{ path: '/', message: 'does not match the flow schema' }];
+}
 
 export interface FlowProblem { path: string; message: string }
 export class FlowError extends Error {
@@ -97,7 +116,7 @@ function texts(t: Text | undefined): string[] {
 export function validateFlow(doc: unknown, knownFlows?: ReadonlySet<string>): Flow {
   const name = doc && typeof doc === 'object' && typeof (doc as { name?: unknown }).name === 'string' ? (doc as { name: string }).name : '?';
   if (!validateSchema(doc)) {
-    throw new FlowError(name, (validateSchema.errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' })));
+    throw new FlowError(name, schemaProblems(doc));
   }
   const flow = doc as Flow;
   const problems: FlowProblem[] = [];

@@ -106,8 +106,9 @@ function run(ctx: Ctx): void {
       case 'emit': {
         const a: Record<string, Json> = {};
         for (const [k, e] of Object.entries(node.args ?? {})) a[k] = evaluate(e, s());
+        const here = nodeName(frame);
         frame.node = node.next;
-        emit(ctx, node.output, a, nodeName(frame));
+        emit(ctx, node.output, a, here);
         break;
       }
       case 'end': {
