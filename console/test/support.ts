@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,13 +71,13 @@ export function chromiumPath(): string | null {
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'vm-console-chromium-'));
+  // playwright gives every launch a fresh temporary profile (its own --user-data-dir)
   const browser = await chromium.launch({
     executablePath, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--user-data-dir=${userDataDir}`],
+      '--disable-sync', '--no-first-run'],
   });
-  return { browser, async close() { await browser.close(); await rm(userDataDir, { recursive: true, force: true }); } };
+  return { browser, close: () => browser.close() };
 }
 
 /** Why the browser tests cannot run here, or false when they can. */
