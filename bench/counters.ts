@@ -26,6 +26,8 @@ export class Counters {
   clientBacklog = 0;
   unexpectedBinary = 0;
   framesSent = 0;
+  /** Silence frames not sent because the load generator fell > 100 ms behind (its own overload). */
+  lateSkipped = 0;
   stopping = false;
   readonly errors = new Map<string, number>();
 

@@ -5,7 +5,7 @@
  * frame; a turn allocates its playlist once.
  */
 import WebSocket from 'ws';
-import type { Expect, ServerMessage } from '../gateway/protocol/messages.ts';
+import type { ServerMessage } from '../gateway/protocol/messages.ts';
 import type { FrameBank, Utterance } from './audio/bank.ts';
 import { FRAME_MS } from './audio/bank.ts';
 import type { Counters, TurnSink } from './counters.ts';
@@ -122,6 +122,8 @@ export class SimDevice {
         this.ackEveryMs = msg.settings?.ackEveryMs || 1000;
         this.st = St.Listening;
         this.wakeAt = Infinity;
+        // audio starts now, on this device's own phase of the 20 ms grid (no catch-up burst)
+        this.nextFrameAt = this.o.clock() + this.o.picker.rand() * FRAME_MS;
         break;
       case 'prompt':
         this.onPrompt(msg);
@@ -154,7 +156,7 @@ export class SimDevice {
         gapMs: interrupted ? NaN : now - this.speechEndAt,
         // the server's input ended with the text (typed answers) or the last frame (voice)
         decisionMs: interrupted ? NaN : now - (this.answer.sendText ? this.speechEndAt : this.lastFrameAt),
-        reprompt: this.lastPrompt !== null && isSameQuestion(this.lastPrompt, p),
+        reprompt: this.lastPrompt !== null && isReprompt(this.lastPrompt, p),
         interrupted,
         prompt: p,
       });
@@ -163,11 +165,11 @@ export class SimDevice {
       this.cseq += 1;
       this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_end' });
     }
-    this.lastPrompt = p;
     this.recognized = null;
     this.utt = null;
     this.answer = this.o.script.answer(p, this.o.picker);
     if (!this.answer) { this.st = St.Listening; this.wakeAt = Infinity; return; }
+    this.lastPrompt = p;
     const utt = this.o.bank.utterance(this.answer.say, this.o.picker.voice, this.o.picker.rand);
     if (!utt) {
       counters.error(`no recording for answer "${this.answer.say}"`);
@@ -207,6 +209,7 @@ export class SimDevice {
             this.nextFrameAt = now - this.utt.preRollFrames * FRAME_MS;
           } else if (this.nextFrameAt < now - FRAME_MS) this.nextFrameAt = now;
         } else if (this.o.audio === 'continuous') {
+          this.skipLateSilence(now);
           while (this.nextFrameAt <= now) {
             if (ws.bufferedAmount > 262144) { this.o.counters.clientBacklog += 1; break; }
             ws.send(frames[this.o.bank.silence(this.silenceIdx++)]!);
@@ -246,7 +249,9 @@ export class SimDevice {
       }
       case St.Waiting:
         if (this.o.audio === 'continuous') {
+          this.skipLateSilence(now);
           while (this.nextFrameAt <= now) {
+            if (ws.bufferedAmount > 262144) { this.o.counters.clientBacklog += 1; break; }
             ws.send(frames[this.o.bank.silence(this.silenceIdx++)]!);
             this.nextFrameAt += FRAME_MS;
             sent++;
@@ -264,6 +269,20 @@ export class SimDevice {
     }
   }
 
+  /**
+   * When the load generator itself was held up (> 100 ms), silence frames it owes are not sent in
+   * a burst (a real device would not burst silence either); they are counted as `lateSkipped`.
+   * Speech frames are never skipped: the recogniser must hear the whole answer.
+   */
+  private skipLateSilence(now: number): void {
+    const behind = now - this.nextFrameAt;
+    if (behind > 100) {
+      const skip = Math.floor((behind - 20) / FRAME_MS);
+      this.nextFrameAt += skip * FRAME_MS;
+      this.o.counters.lateSkipped += skip;
+    }
+  }
+
   close(): void {
     if (this.ws && this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000, 'bench done');
   }
@@ -271,12 +290,12 @@ export class SimDevice {
   terminate(): void { this.ws?.terminate(); }
 }
 
-/** A reprompt: the same question again (same node and expectation). */
-export function isSameQuestion(a: PromptMsg, b: PromptMsg): boolean {
-  if (a.node !== undefined || b.node !== undefined) return a.node === b.node && sameExpect(a.expect, b.expect);
-  return false;
-}
-
-function sameExpect(a: Expect | null, b: Expect | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * A reprompt: the question just answered, asked again (same node; the engine's escalations end
+ * with the original prompt: "Sorry. Slot 4.", "Wrong. Slot 4."). A "did you say …?" is not one.
+ */
+export function isReprompt(asked: PromptMsg, next: PromptMsg): boolean {
+  if (!next.expect || asked.node === undefined || next.node !== asked.node) return false;
+  if (next.expect.kind === 'yesno' && asked.expect?.kind !== 'yesno') return false;
+  return next.text === asked.text || next.text.endsWith(` ${asked.text}`);
 }

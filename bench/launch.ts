@@ -120,3 +120,45 @@ export async function launchGateway(o: LaunchOptions): Promise<LocalGateway> {
     pid: ready.pid, devices: ready.devices, databaseUrl: db.url, close: cleanup,
   };
 }
+
+export interface LocalWmsSim { url: string; pid: number; close(): Promise<void> }
+
+/** Starts `npm run wms-sim` (dialog-engine/wms-sim/cli.ts) in its own process on 127.0.0.1, any free ports. */
+export async function launchWmsSim(o: { operators: number; seed: number; logFile?: string }): Promise<LocalWmsSim> {
+  const errFd = openSync(o.logFile ?? '/dev/null', 'a');
+  const child = fork(path.join(REPO_ROOT, 'dialog-engine', 'wms-sim', 'cli.ts'),
+    ['--seed', String(o.seed), '--operators', String(o.operators), '--host', '127.0.0.1', '--http-port', '0', '--lut-port', '0', '--odr-port', '0'],
+    { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', errFd, 'ipc'] });
+  closeSync(errFd);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new LaunchError('GATEWAY_TIMEOUT', 'the WMS simulator did not start within 60 s')), 60000);
+      let buf = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        const nl = buf.indexOf('\n');
+        if (nl < 0) return;
+        clearTimeout(timer);
+        try {
+          resolve((JSON.parse(buf.slice(0, nl)) as { url: string }).url);
+        } catch (err) {
+          reject(new LaunchError('GATEWAY_FAILED', `the WMS simulator printed no JSON line: ${(err as Error).message}`));
+        }
+      });
+      child.once('exit', (code) => { clearTimeout(timer); reject(new LaunchError('GATEWAY_FAILED', `the WMS simulator exited with code ${code}`)); });
+    });
+    child.removeAllListeners('exit');
+    return { url, pid: child.pid!, close: stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

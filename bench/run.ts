@@ -13,7 +13,8 @@ export interface RunOptions extends EngineOptions {
   creds: DeviceCreds[];
   durationS: number;
   warmupS: number;
-  mode: 'echo' | 'picking' | 'idle';
+  /** stream: no answers, continuous audio (the gateway's raw frame throughput). */
+  mode: 'echo' | 'picking' | 'idle' | 'stream';
   /** Gateway process id (for /proc CPU and RSS) and metrics URL, when known. */
   pid?: number;
   metricsUrl?: string;
@@ -40,7 +41,13 @@ export interface BenchResult {
   reprompt_rate: number | null;
   no_match_rate: number | null;
   errors: number;
+  errors_during_ramp: number;
   error_kinds: Record<string, number>;
+  sessions_welcomed: number;
+  /** Times a device found its socket backed up (> 256 KiB unsent) and held a frame back. */
+  client_backlog_events: number;
+  /** Silence frames the load generator skipped because it was itself > 100 ms late. */
+  loadgen_late_skipped_frames: number;
   timeouts: number;
   dropped_frames: number | null;
   frames_sent: number;
@@ -83,7 +90,6 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
   const frames0 = engine.counters.framesSent;
   const errors0 = new Map(engine.counters.errors);
   const pointsFrom = sampler.points.length;
-  const gwFrames0 = sampler.points.at(-1)?.framesIn ?? null;
   const dropped0 = sampler.droppedTotal();
   const end = t0 + o.durationS * 1000;
   while (engine.clock() < end) {
@@ -100,12 +106,9 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
   progress?.done();
   sampler.stop();
   const framesSent = engine.counters.framesSent - frames0;
-  const gwFrames1 = pts.at(-1)?.framesIn ?? null;
-  const errKinds: Record<string, number> = {};
-  for (const [k, v] of engine.counters.errors) {
-    const d = v - (errors0.get(k) ?? 0);
-    if (d > 0) errKinds[k] = d;
-  }
+  // errors count from the first connection on (a session lost during the ramp is a failure too)
+  const errKinds: Record<string, number> = Object.fromEntries(engine.counters.errors);
+  const rampErrors = sum(errors0);
   const connectedAtEnd = engine.counters.connected;
   await engine.stop();
   const secs = (t1 - t0) / 1000;
@@ -134,12 +137,16 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     reprompt_rate: o.mode === 'picking' && measured ? round(ts.reprompts / measured, 4) : null,
     no_match_rate: o.mode === 'picking' && measured ? round(ts.noResult / measured, 4) : null,
     errors: Object.values(errKinds).reduce((a, b) => a + b, 0),
+    errors_during_ramp: rampErrors,
     error_kinds: errKinds,
+    sessions_welcomed: welcomed,
+    client_backlog_events: engine.counters.clientBacklog,
+    loadgen_late_skipped_frames: engine.counters.lateSkipped,
     timeouts: engine.counters.timeouts,
     dropped_frames: dropped1 === null ? null : dropped1 - (dropped0 ?? 0),
     frames_sent: framesSent,
     frames_per_s: round(framesSent / secs, 1),
-    gateway_frames_per_s: gwFrames0 !== null && gwFrames1 !== null ? round((gwFrames1 - gwFrames0) / secs, 1) : null,
+    gateway_frames_per_s: rateOf(pts, (p) => p.framesIn),
     gateway_cpu_pct: round(mean(pts.map((p) => p.gwCpuPct).filter((x): x is number => x !== null)) ?? NaN),
     gateway_rss_mb: round(rssValues.at(-1) ?? NaN),
     gateway_rss_peak_mb: round(rssValues.length ? Math.max(...rssValues) : NaN),
@@ -155,6 +162,15 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     latency_windows: ts.gap.windows(5000).map((w) => ({ t: w.t, n: w.n, p: w.p.map((x) => round(x)) })),
     accuracy_windows: ts.accuracyWindows(10000),
   };
+}
+
+/** Per-second rate of a counter over the sampled points (their own timestamps). */
+function rateOf(pts: Point[], get: (p: Point) => number | null): number | null {
+  const withValue = pts.filter((p) => get(p) !== null);
+  const a = withValue[0];
+  const b = withValue.at(-1);
+  if (!a || !b || b.t <= a.t) return null;
+  return round(((get(b)! - get(a)!) / (b.t - a.t)) * 1000, 1);
 }
 
 function sum(m: Map<string, number>): number { let s = 0; for (const v of m.values()) s += v; return s; }

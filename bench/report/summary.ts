@@ -8,14 +8,16 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 export function summaryTable(r: BenchResult): string {
   const rows: Array<[string, string]> = [
     ['mode', `${r.mode} (${r.settings.audio} audio, speech duty ${r.settings.speech_duty})`],
-    ['sessions (connected at end)', `${r.sessions} (${r.sessions_connected})`],
+    ['sessions (welcomed, connected at end)', `${r.sessions} (${r.sessions_welcomed}, ${r.sessions_connected})`],
     ['measured', `${f(r.duration_s, ' s')} after ${r.settings.warmup_s} s warm-up`],
     ['turns, turns/s', `${r.turns}, ${f(r.turns_per_s, '', 2)}`],
     ['picker-perceived gap p50 / p95 / p99', `${f(r.gap_p50_ms)} / ${f(r.gap_p95_ms)} / ${f(r.gap_p99_ms)} ms`],
     ['server decision p50 / p95', `${f(r.decision_p50_ms)} / ${f(r.decision_p95_ms)} ms`],
     ['recognition accuracy', pct(r.accuracy)],
     ['reprompt rate / no-match rate', `${pct(r.reprompt_rate)} / ${pct(r.no_match_rate)}`],
-    ['errors (timeouts)', `${r.errors} (${r.timeouts})`],
+    ['errors (during ramp), timeouts', `${r.errors} (${r.errors_during_ramp}), ${r.timeouts}`],
+    ['client socket backlog events', String(r.client_backlog_events)],
+    ['silence frames skipped (load generator late)', String(r.loadgen_late_skipped_frames)],
     ['frames sent/s (gateway received/s)', `${f(r.frames_per_s, '', 0)} (${f(r.gateway_frames_per_s, '', 0)})`],
     ['dropped frames (gateway)', r.dropped_frames === null ? '— (no drop counter exported)' : String(r.dropped_frames)],
     ['gateway CPU (mean, % of one core)', f(r.gateway_cpu_pct, ' %')],

@@ -1,0 +1,110 @@
+/**
+ * The picking script: a simulated picker signs on as its own (English-speaking) operator of the
+ * WMS simulator and works its assignments, answering every prompt with the right answer taken
+ * from the simulator's ground truth (GET /truth/operators, /truth/warehouse): operator number,
+ * PIN, "ready", the check digits of the slot it was sent to, the quantity asked, the drop's check
+ * digits. So each turn's correct answer is known and recognition can be scored.
+ *
+ * It reads the English prompts of the built-in flows (dialog-engine/flows/*.json): "Aisle 3.",
+ * "Slot 12.", "Pick 4.", "Deliver to dock 2.", "Did you say 4 2? Say yes or no.".
+ */
+import type { Answer, PickerInfo, PromptMsg, Script } from './device.ts';
+import { normAnswer } from './counters.ts';
+
+export interface SimOperatorTruth { id: string; pin: string; name: string; language: 'en' | 'ru' }
+export interface Truth { operators: SimOperatorTruth[]; checkDigits: Map<string, string> }
+
+export class TruthError extends Error {
+  constructor(readonly code: 'TRUTH_UNAVAILABLE' | 'TOO_FEW_OPERATORS', message: string) { super(message); this.name = 'TruthError'; }
+}
+
+export async function fetchTruth(simUrl: string): Promise<Truth> {
+  const get = async (p: string): Promise<unknown> => {
+    const res = await fetch(`${simUrl}${p}`, { signal: AbortSignal.timeout(10000) });
+    if (!res.ok) throw new TruthError('TRUTH_UNAVAILABLE', `GET ${simUrl}${p}: HTTP ${res.status}`);
+    return res.json();
+  };
+  const operators = (await get('/truth/operators')) as SimOperatorTruth[];
+  const wh = (await get('/truth/warehouse')) as { locations: Array<{ aisle: string; slot: string; checkDigits: string }> };
+  const checkDigits = new Map<string, string>();
+  for (const l of wh.locations) checkDigits.set(`${l.aisle}|${l.slot}`, l.checkDigits);
+  return { operators, checkDigits };
+}
+
+interface PickerState { op: SimOperatorTruth; aisle: string | null; said: Map<string, string> }
+
+const lastMatch = (re: RegExp, text: string): string | null => {
+  let m: RegExpExecArray | null;
+  let last: string | null = null;
+  const g = new RegExp(re.source, 'gi');
+  while ((m = g.exec(text)) !== null) last = m[1] ?? null;
+  return last;
+};
+
+export class PickingScript implements Script {
+  private readonly english: SimOperatorTruth[];
+  private readonly pickers = new Map<number, PickerState>();
+
+  constructor(private readonly truth: Truth, sessions: number) {
+    this.english = truth.operators.filter((o) => o.language === 'en');
+    if (this.english.length < sessions) {
+      throw new TruthError('TOO_FEW_OPERATORS', `the WMS simulator has ${this.english.length} English operators; ${sessions} sessions need one each`);
+    }
+  }
+
+  private state(p: PickerInfo): PickerState {
+    let s = this.pickers.get(p.index);
+    if (!s) this.pickers.set(p.index, (s = { op: this.english[p.index]!, aisle: null, said: new Map() }));
+    return s;
+  }
+
+  answer(p: PromptMsg, picker: PickerInfo): Answer | null {
+    if (!p.expect) return null;
+    const s = this.state(picker);
+    const node = (p.node ?? '').split('.').at(-1) ?? '';
+    const said = this.choose(p, node, s);
+    if (said === null) return null;
+    if (p.expect.kind !== 'yesno') s.said.set(node, said);
+    return { say: said, sendText: false };
+  }
+
+  private choose(p: PromptMsg, node: string, s: PickerState): string | null {
+    const e = p.expect!;
+    const confirm = /did you say (.+?)\?/i.exec(p.text);
+    if (confirm && e.kind === 'yesno') {
+      // "did you say 4 2?": yes only if that is what was said
+      return normAnswer(confirm[1]!) === normAnswer(s.said.get(node) ?? '') ? 'yes' : 'no';
+    }
+    switch (node) {
+      case 'askOperator': return s.op.id;
+      case 'askPin': return s.op.pin;
+      case 'goAisle': {
+        const a = lastMatch(/aisle (\S+?)\./, p.text);
+        if (a) s.aisle = a;
+        return 'ready';
+      }
+      case 'checkDigits': {
+        const slot = lastMatch(/slot (\S+?)\./, p.text);
+        const d = slot && s.aisle ? this.truth.checkDigits.get(`${s.aisle}|${slot}`) : undefined;
+        return d ?? s.said.get(node) ?? null;
+      }
+      case 'quantity': return lastMatch(/pick (\d+)\./, p.text) ?? s.said.get(node) ?? null;
+      case 'drop': {
+        const dock = lastMatch(/deliver to dock (\S+?)\./, p.text);
+        return (dock ? this.truth.checkDigits.get(`dock|${dock}`) : undefined) ?? s.said.get(node) ?? null;
+      }
+      case 'confirmShort': return 'no';
+      case 'shortQty': return '0';
+      case 'reason': return '1';
+      default: break;
+    }
+    switch (e.kind) {
+      case 'ready': return 'ready';
+      case 'yesno': return 'yes';
+      case 'number': return String(e.min);
+      case 'choice': return e.options[0] ?? null;
+      case 'freeDigits': return s.op.id;
+      case 'digits': return s.said.get(node) ?? null;
+    }
+  }
+}
