@@ -7,66 +7,12 @@
  */
 import type { Pool } from './pool.ts';
 import type { TurnRecord } from './turn.ts';
+import type { TurnLoggerEvent, TurnLoggerOptions, TurnLoggerStats } from './turn-logger-types.ts';
 import { type DbLogger, errFields, silentLogger } from './log.ts';
 import { Spool, encodeState, encodeTurn, type SpoolEntry } from './spool.ts';
 import { applyStatesSafe, insertTurnsSafe, timed, type RejectedRow, type StateUpdate } from './turn-sql.ts';
 
-export interface TurnLoggerOptions {
-  pool: Pool;
-  /** Folder of the spool segments (created when missing); one TurnLogger per folder. */
-  spoolDir: string;
-  /** Most turns per INSERT. */
-  batchSize: number;
-  /** Longest a logged turn waits before the worker starts writing. */
-  flushMs: number;
-  /** Turns kept in memory; beyond this the queue goes to the spool. */
-  queueMax: number;
-  logger?: DbLogger;
-  /** Metric hook: called synchronously for every event (map them to prom-client counters). */
-  onEvent?: (e: TurnLoggerEvent) => void;
-  /** First and longest wait between database probes while it is unreachable. */
-  probeMinMs?: number;
-  probeMaxMs?: number;
-  /** Client-side timeout of one write; a timed-out write counts as "unavailable". */
-  writeTimeoutMs?: number;
-  /** Spool segment size at which a new file is started. */
-  segmentBytes?: number;
-}
-
-export type TurnLoggerEvent =
-  | { type: 'batch'; source: 'queue' | 'spool'; rows: number; inserted: number; ms: number }
-  | { type: 'spooled'; rows: number; reason: 'db-down' | 'queue-full' | 'flush' }
-  | { type: 'rejected'; rows: number }
-  | { type: 'dropped'; rows: number }
-  | { type: 'db-down' }
-  | { type: 'db-up' };
-
-export interface TurnLoggerStats {
-  /** Turns waiting in memory. */
-  queued: number;
-  /** Sessions with a dialog-state update waiting in memory. */
-  statesQueued: number;
-  /** Turns inserted (new rows). */
-  written: number;
-  /** Turns that were already in the table (replays, retries). */
-  duplicates: number;
-  /** Entries written to the spool. */
-  spooled: number;
-  /** Entries read back from the spool and applied. */
-  replayed: number;
-  /** Successful INSERT statements. */
-  batches: number;
-  /** Writes that failed because the database was unavailable (and went to the spool). */
-  failures: number;
-  /** Turns/states refused for their content (invalid record, bad uuid, unknown kind...). */
-  rejected: number;
-  /** Turns dropped because neither the database nor the spool could take them. */
-  dropped: number;
-  spoolSegments: number;
-  dbUp: boolean;
-}
-
-interface PendingState extends StateUpdate {}
+export type { TurnLoggerEvent, TurnLoggerOptions, TurnLoggerStats } from './turn-logger-types.ts';
 
 const isValidTurn = (t: TurnRecord): boolean =>
   typeof t === 'object' && t !== null && typeof t.sessionId === 'string' && typeof t.siteId === 'string'
@@ -78,7 +24,7 @@ export class TurnLogger {
   private readonly spool: Spool;
   private readonly o: Required<Omit<TurnLoggerOptions, 'pool' | 'logger' | 'onEvent' | 'spoolDir'>>;
   private queue: TurnRecord[] = [];
-  private states = new Map<string, PendingState>();
+  private states = new Map<string, StateUpdate>();
   private readonly ready: Promise<void>;
   private spoolOk = true;
   private dbUp = true;
@@ -99,6 +45,7 @@ export class TurnLogger {
       batchSize: Math.max(1, opts.batchSize), flushMs: Math.max(1, opts.flushMs), queueMax: Math.max(1, opts.queueMax),
       probeMinMs: opts.probeMinMs ?? 250, probeMaxMs: opts.probeMaxMs ?? 10_000,
       writeTimeoutMs: opts.writeTimeoutMs ?? 10_000, segmentBytes: opts.segmentBytes ?? 8 * 1024 * 1024,
+      closeTimeoutMs: opts.closeTimeoutMs ?? 15_000,
     };
     this.backoffMs = this.o.probeMinMs;
     this.spool = new Spool(opts.spoolDir, this.o.segmentBytes);
@@ -161,11 +108,28 @@ export class TurnLogger {
     });
   }
 
-  /** Flushes everything (to the database, or to the spool when it is down or has a backlog) and stops. */
+  /**
+   * Flushes everything (to the database, or to the spool when it is down or has a backlog) and
+   * stops. Bounded by `closeTimeoutMs`: only when neither the database nor the spool can take
+   * the turns by then are they given up (logged with their count).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing = true;
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.flush().then(() => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), this.o.closeTimeoutMs); }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.s.dropped += this.queue.length;
+      this.log_.error({ code: 'TURNS_LOST_AT_CLOSE', turns: this.queue.length, states: this.states.size },
+        'turn logger closed with entries neither the database nor the spool could take');
+      this.emit({ type: 'dropped', rows: this.queue.length });
+      this.queue = [];
+      this.states.clear();
+    }
     this.closed = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -241,7 +205,8 @@ export class TurnLogger {
     if (this.spool.hasData || !this.dbUp) {
       // Spool mode: new entries must stay behind what the spool holds.
       if (pending && this.spoolOk && (!this.dbUp || this.closing || this.waiters.length > 0 || this.queue.length > this.o.queueMax)) {
-        return this.spill(this.queue.splice(0), this.takeStates(), !this.dbUp ? 'db-down' : this.queue.length > this.o.queueMax ? 'queue-full' : 'flush');
+        const reason = !this.dbUp ? 'db-down' : this.queue.length > this.o.queueMax ? 'queue-full' : 'flush';
+        return this.spill(this.queue.splice(0), this.takeStates(), reason);
       }
       if (this.dbUp && this.spool.hasData && !this.closing && !this.retryTimer) return this.replayOne();
       return false;

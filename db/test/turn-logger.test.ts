@@ -189,3 +189,24 @@ t.test('close while the database is down leaves a spool the next start replays',
   t.equal(await count(db.pool, sid), 300);
   await next.close();
 });
+
+t.test('unusable spool folder: writes still go to the database; close is bounded when both are gone', async (t) => {
+  const notADir = path.join(await tmp(), 'file');
+  await writeFile(notADir, 'x');
+  const { host, port } = hostPort(db.url);
+  const proxy = await startTcpProxy(host, port);
+  const pool = createPool({ connectionString: proxy.url(db.url), max: 2, onError: () => undefined });
+  t.teardown(async () => { await pool.end(); await proxy.close(); });
+  const logger = new TurnLogger({ ...base(pool, path.join(notADir, 'spool')), closeTimeoutMs: 300 });
+  await logger.start();
+  const sid = randomUUID();
+  for (const turn of turns(sid, 1, 20)) logger.log(turn);
+  await logger.flush();
+  t.equal(await count(db.pool, sid), 20, 'database path works without a spool');
+  proxy.cut();
+  for (const turn of turns(sid, 21, 10)) logger.log(turn);
+  const t0 = Date.now();
+  await logger.close();
+  t.ok(Date.now() - t0 < 3000, 'close returned');
+  t.equal(logger.stats().dropped, 10, 'the lost turns are counted');
+});
