@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HELP, OptionError, parseOptions, type BenchOptions } from './options.ts';
-import { launchGateway, type LocalGateway } from './launch.ts';
+import { launchGateway, launchWmsSim, type LocalGateway, type LocalWmsSim } from './launch.ts';
+import { fetchTruth, PickingScript, type Truth } from './picking.ts';
 import { loadAudio } from './audio/load.ts';
 import { runLoad, type BenchResult } from './run.ts';
 import { findCapacity } from './capacity.ts';
@@ -63,6 +64,21 @@ progress.note(`bench: ${audio.bank.frameCount} audio frames from ${audio.speaker
 
 const needed = o.findCapacity ? o.maxSessions : o.sessions;
 let gw: LocalGateway | null = null;
+let wms: LocalWmsSim | null = null;
+let truth: Truth | null = null;
+if (o.mode === 'picking') {
+  if (o.target && !o.wmsUrl) fail('--mode picking with --target needs --wms-url (the WMS simulator the gateway uses, for its ground truth)');
+  if (o.wmsUrl) {
+    truth = await fetchTruth(o.wmsUrl);
+  } else {
+    // one English-speaking operator per session (a quarter of the simulator's operators speak Russian)
+    const operators = Math.ceil((needed * 4) / 3) + 4;
+    wms = await launchWmsSim({ operators, seed: o.seed, logFile: path.join(o.out, 'wms-sim.log') });
+    progress.note(`bench: WMS simulator at ${wms.url} with ${operators} operators`);
+    truth = await fetchTruth(wms.url);
+    o.gatewayEnv = { WMS_KIND: 'rest', WMS_URL: wms.url, ...o.gatewayEnv };
+  }
+}
 let creds: DeviceCreds[];
 let wsUrl: string;
 let metricsUrl: string;
@@ -81,17 +97,24 @@ if (o.target) {
   pid = o.pid;
 } else {
   progress.note(`bench: starting a gateway with ${needed} devices (log: ${path.join(o.out, 'gateway.log')})`);
-  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: o.gatewayEnv });
+  // echo: the protocol path only; picking and idle: the product as configured (dialog, speech)
+  const modeEnv: Record<string, string> = o.mode === 'echo' ? { CONVERSATION: 'echo', SPEECH: 'false' }
+    : o.mode === 'picking' ? { CONVERSATION: 'dialog', WMS_SIMULATOR: 'off' } : {};
+  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: { ...modeEnv, ...o.gatewayEnv } });
   creds = gw.devices;
   wsUrl = gw.wsUrl;
   metricsUrl = gw.metricsUrl;
   pid = gw.pid;
 }
 
-const stopAll = async (): Promise<void> => { await gw?.close(); gw = null; };
+const stopAll = async (): Promise<void> => {
+  await gw?.close(); gw = null;
+  await wms?.close(); wms = null;
+};
 process.on('SIGINT', () => { void stopAll().then(() => process.exit(130)); });
 
-const script: Script = o.mode === 'idle' ? new IdleScript() : new EchoScript();
+const script: Script = o.mode === 'idle' ? new IdleScript()
+  : o.mode === 'picking' ? new PickingScript(truth!, needed, o.answers === 'text') : new EchoScript();
 const runBase = {
   wsUrl, bank: audio.bank, script, audio: o.audioMode, speechDuty: o.speechDuty, seed: o.seed,
   connectRate: o.connectRate, voices: audio.speakers, warmupS: o.warmupS, mode: o.mode, pid, metricsUrl, progress,

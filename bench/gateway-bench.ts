@@ -14,11 +14,13 @@ import { FrameBank, loadDigitClips } from './audio/bank.ts';
 import { runLoad, type BenchResult } from './run.ts';
 import { IdleScript } from './scripts.ts';
 import { Progress } from './progress.ts';
-import { measureTurnWrites, type TurnWriteResult } from './turn-writes-entry.ts';
+import { benchTurns, formatTurnBench, type TurnBenchFigure } from '../db/bench/turns.ts';
 
 const HELP = `npm run bench:gateway -- [--clients 200[,400,...]] [--duration 20] [--batched-turns 50000]
-       [--single-turns 3000] [--skip-frames] [--skip-turns] [--json] [--quiet]
+       [--single-turns 5000] [--skip-frames] [--skip-turns] [--speech] [--json] [--quiet]
 Frames: C clients × 50 frames/s of continuous audio for --duration seconds per client count.
+The gateway runs the echo conversation with SPEECH=false (the socket/session frame path); --speech
+turns the recogniser on (every frame goes through the VAD), for comparison.
 Turns: batched TurnLogger vs one INSERT per turn, on a fresh database of the DATABASE_URL server.
 `;
 
@@ -29,7 +31,7 @@ try {
     options: {
       clients: { type: 'string' }, duration: { type: 'string' }, 'batched-turns': { type: 'string' }, 'single-turns': { type: 'string' },
       'skip-frames': { type: 'boolean' }, 'skip-turns': { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' }, audio: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }, audio: { type: 'string' }, speech: { type: 'boolean' },
     },
   }).values;
 } catch (err) {
@@ -59,7 +61,7 @@ interface FrameStep {
   errors: number; error_kinds: Record<string, number>;
 }
 
-const report: { frames?: FrameStep[]; turns?: TurnWriteResult; machine: BenchResult['machine'] | null; duration_s: number } = { machine: null, duration_s: durationS };
+const report: { frames?: FrameStep[]; turns?: TurnBenchFigure[]; machine: BenchResult['machine'] | null; duration_s: number } = { machine: null, duration_s: durationS };
 
 if (!v['skip-frames']) {
   const dir = path.resolve(v.audio ?? path.join(REPO_ROOT, '..', 'shared', 'speech', 'fsdd-dev'));
@@ -69,7 +71,11 @@ if (!v['skip-frames']) {
   progress.note(`bench:gateway: starting a gateway with ${max} devices`);
   const logFile = path.join(os.tmpdir(), `vm-bench-gateway-${process.pid}.log`);
   progress.note(`bench:gateway: gateway log ${logFile}`);
-  const gw = await launchGateway({ devices: max, logFile, logLevel: 'info' });
+  // the raw frame path: echo conversation, no recogniser (the ASR has its own benchmark)
+  const gw = await launchGateway({ devices: max, logFile, logLevel: 'info', env: { CONVERSATION: 'echo', SPEECH: v.speech ? 'true' : 'false' } });
+  const onSignal = (): void => { void gw.close().then(() => process.exit(130)); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   report.frames = [];
   try {
     for (const c of clientSteps) {
@@ -100,14 +106,13 @@ if (!v['skip-frames']) {
 
 if (!v['skip-turns']) {
   progress.note('bench:gateway: turn-log writes');
-  report.turns = await measureTurnWrites({
+  // db/'s own benchmark (db/bench/turns.ts): one INSERT per turn vs batched (VALUES, unnest) vs the TurnLogger
+  report.turns = await benchTurns({
     databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
-    batchedTurns: posInt('batched-turns', v['batched-turns'], 50000, 10_000_000),
-    singleTurns: posInt('single-turns', v['single-turns'], 3000, 1_000_000),
+    turns: posInt('batched-turns', v['batched-turns'], 50000, 10_000_000),
+    singleTurns: posInt('single-turns', v['single-turns'], 5000, 1_000_000),
   });
-  const t = report.turns;
-  out(`turns: batched ${Math.round(t.batched.turns_per_s)}/s (${t.batched.turns} turns, ${t.batched.batches} batches); `
-    + `one INSERT per turn ${Math.round(t.single.turns_per_s)}/s sequential, ${Math.round(t.single_concurrent.turns_per_s)}/s with ${t.single_concurrent.concurrency} in flight`);
+  out(`turns written to PostgreSQL:\n${formatTurnBench(report.turns)}`);
 }
 
 if (v.json) process.stdout.write(`${JSON.stringify(report)}\n`);

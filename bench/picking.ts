@@ -45,7 +45,8 @@ export class PickingScript implements Script {
   private readonly english: SimOperatorTruth[];
   private readonly pickers = new Map<number, PickerState>();
 
-  constructor(private readonly truth: Truth, sessions: number) {
+  /** `typed`: answers go as `text` messages too (the keypad/button path), after the same speech. */
+  constructor(private readonly truth: Truth, sessions: number, private readonly typed = false) {
     this.english = truth.operators.filter((o) => o.language === 'en');
     if (this.english.length < sessions) {
       throw new TruthError('TOO_FEW_OPERATORS', `the WMS simulator has ${this.english.length} English operators; ${sessions} sessions need one each`);
@@ -65,7 +66,7 @@ export class PickingScript implements Script {
     const said = this.choose(p, node, s);
     if (said === null) return null;
     if (p.expect.kind !== 'yesno') s.said.set(node, said);
-    return { say: said, sendText: false };
+    return { say: said, sendText: this.typed };
   }
 
   private choose(p: PromptMsg, node: string, s: PickerState): string | null {
@@ -76,7 +77,7 @@ export class PickingScript implements Script {
       return normAnswer(confirm[1]!) === normAnswer(s.said.get(node) ?? '') ? 'yes' : 'no';
     }
     switch (node) {
-      case 'askOperator': return s.op.id;
+      case 'askOperator': s.aisle = null; return s.op.id;
       case 'askPin': return s.op.pin;
       case 'goAisle': {
         const a = lastMatch(/aisle (\S+?)\./, p.text);
