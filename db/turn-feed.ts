@@ -66,6 +66,7 @@ export class TurnFeed {
   private readonly subs = new Set<Sub>();
   private readonly holes = new Map<number, number>();
   private started: Promise<void> | null = null;
+  private ready = false;
   private closed = false;
   private polling = false;
   private pollAgain = false;
@@ -86,6 +87,7 @@ export class TurnFeed {
   start(): Promise<void> {
     this.started ??= (async () => {
       this.cursor = this.opts.startAfterId ?? await maxTurnId(this.pool);
+      this.ready = true;
       const l = this.opts.listener;
       if (l) {
         const wake = (): void => this.wake();
@@ -95,6 +97,7 @@ export class TurnFeed {
       this.interval = setInterval(() => this.wake(), this.pollMs);
       this.interval.unref();
     })();
+    this.started.catch(() => { this.started = null; }); // a failed start may be retried
     return this.started;
   }
 
@@ -125,7 +128,7 @@ export class TurnFeed {
 
   /** Asks for a poll now (coalesced with one in flight). */
   wake(): void {
-    if (this.closed || !this.started) return;
+    if (this.closed || !this.ready) return;
     if (this.polling) { this.pollAgain = true; return; }
     void this.poll();
   }
@@ -146,11 +149,15 @@ export class TurnFeed {
 
   /** Brings a subscriber from its cursor up to the global cursor, then makes it live. */
   private async catchUp(sub: Sub): Promise<void> {
-    try {
-      await this.start();
-    } catch (err) {
-      this.log.error({ ...errFields(err) }, 'turn feed could not start');
-      return;
+    for (;;) {
+      try {
+        await this.start();
+        break;
+      } catch (err) {
+        if (sub.closed || this.closed) return;
+        this.log.warn({ ...errFields(err) }, 'turn feed could not read its starting cursor; retrying');
+        await new Promise((r) => setTimeout(r, this.pollMs));
+      }
     }
     if (sub.cursor < 0) sub.cursor = this.cursor;
     while (!sub.closed && !this.closed) {

@@ -215,9 +215,7 @@ export class TurnLogger {
       return this.spill(this.queue.splice(0), this.takeStates(), 'queue-full');
     }
     if (!pending || this.retryTimer) return false;
-    const batch = this.queue.splice(0, this.o.batchSize);
-    const states = this.queue.length === 0 ? this.takeStates() : [];
-    return this.write(batch, states);
+    return this.write(this.queue.splice(0, this.o.batchSize), this.takeStates());
   }
 
   private takeStates(): StateUpdate[] {
@@ -226,7 +224,7 @@ export class TurnLogger {
     return out;
   }
 
-  /** Direct write of one batch and (when the queue is drained) the coalesced states. */
+  /** Direct write of one batch, then the coalesced states (one statement each). */
   private async write(batch: TurnRecord[], states: StateUpdate[]): Promise<boolean> {
     let turnsDone = false;
     try {
