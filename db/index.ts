@@ -26,3 +26,4 @@ export {
 export {
   TurnFeed, type TurnFeedOptions, type TurnSubscription, type TurnHandler, type TurnFeedStats,
 } from './turn-feed.ts';
+export { PgTemplateStore } from './queries/templates.ts';

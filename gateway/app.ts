@@ -22,7 +22,8 @@ import { mountConsole } from './console-socket/index.ts';
 import { DeviceStore } from './device/store.ts';
 import { SessionRegistry, type ConversationFactory } from './device/registry.ts';
 import { DeviceSocketServer } from './device/socket.ts';
-import { createEchoConversation } from './device/echo.ts';
+import { wireConversations } from './wiring.ts';
+import { provisionDemo, type DemoInfo } from './demo.ts';
 import { connectRedisCluster, singleNode } from './cluster.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,6 +36,9 @@ export interface RunningGateway {
   serverSecret: string;
   metrics: GatewayMetrics;
   log: Logger;
+  /** Set when the in-process WMS simulator runs (no WMS configured). */
+  wmsUrl: string | null;
+  demo: DemoInfo | null;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,8 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     cleanups.push(() => cluster.close());
     const store = new DeviceStore(pool, log.child({ component: 'device-store' }));
     cleanups.push(() => store.close());
+    const wiring = await wireConversations(cfg, { pool, log, metrics, store });
+    cleanups.push(() => wiring.close());
     const registry = new SessionRegistry({
       nodeId: c.nodeId, resumeGraceMs: c.resumeGraceMs, maxUnacked: 1000, store, metrics,
       log: log.child({ component: 'session' }),
@@ -105,7 +111,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
         logTurn: (turn) => { metrics.turnsQueued.inc({ kind: turn.kind }); turns.log(turn); },
         saveState: (id, envelope, lastSeq) => turns.logState(id, envelope, lastSeq),
       },
-      createConversation: opts.createConversation ?? ((ctx) => createEchoConversation(ctx)),
+      createConversation: opts.createConversation ?? wiring.createConversation,
       defaultSettings: { language: 'en', ttsRate: 1, ttsVolume: 1, ackEveryMs: 1000 },
       cluster,
     });
@@ -160,10 +166,12 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     });
     const port = uWS.us_socket_local_port(listenSocket);
     log.info({ port, consoleFiles, deviceFiles }, 'gateway listening');
+    const demo = wiring.wmsSim && c.demo ? await provisionDemo(pool, serverSecret, wiring.wmsSim, port) : null;
 
     let closed = false;
     return {
-      port, url: `http://127.0.0.1:${port}`, pool, databaseUrl, serverSecret, metrics, log,
+      port, url: `http://127.0.0.1:${port}`, pool, databaseUrl, serverSecret, metrics, log, demo,
+      wmsUrl: wiring.wmsSim?.url ?? null,
       async close() {
         if (closed) return;
         closed = true;

@@ -34,6 +34,19 @@ const gw = await startGateway(cfg, { logger: log }).catch((err: unknown) => {
   process.exit(1);
 });
 
+if (gw.demo) {
+  const d = gw.demo;
+  process.stdout.write([
+    '',
+    `Voiceman is running on http://localhost:${gw.port}`,
+    `  console:       http://localhost:${gw.port}/console/   (first admin: npm run user:add -- --help)`,
+    `  picker device: ${d.deviceUrl}`,
+    d.operator ? `  sign on as operator ${d.operator.id} (${d.operator.name}), PIN ${d.operator.pin}` : '',
+    `  WMS simulator: ${gw.wmsUrl} (ground truth: ${gw.wmsUrl}/truth/operators)`,
+    '',
+  ].join('\n') + '\n');
+}
+
 let stopping = false;
 const stop = (signal: string): void => {
   if (stopping) return;

@@ -21,5 +21,9 @@ export const core = {
   turnFlushMs: int('TURN_FLUSH_MS', 50, 'Longest a logged turn waits before its batch is written', 1, 10000),
   turnQueueMax: int('TURN_QUEUE_MAX', 100000, 'Turns kept in memory before they go to the spool file', 100, 10000000),
   staticDir: str('STATIC_DIR', '', 'Extra folder of static files to serve (default: built console and thin client)'),
-  demo: bool('DEMO', true, 'On an empty database, create a demo site, device and operator and print them'),
+  conversation: oneOf('CONVERSATION', 'dialog', ['dialog', 'echo'] as const, 'What a device session runs: the dialog flows, or an echo (protocol testing)'),
+  speech: bool('SPEECH', true, 'Recognise speech (asr/: VAD, decoders, templates); off = typed answers only'),
+  noInputMs: int('NO_INPUT_MS', 20000, 'No answer this long after a prompt finished playing counts as a no-input (0 = never)', 0, 600000),
+  wmsSimulator: oneOf('WMS_SIMULATOR', 'auto', ['auto', 'on', 'off'] as const, 'Run the WMS simulator in-process (auto: when neither WMS_URL nor WMS_LUT_ADDRESS is set)'),
+  demo: bool('DEMO', true, 'With the WMS simulator: provision a demo device and print its URL and an operator\'s number and PIN'),
 };

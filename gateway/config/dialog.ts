@@ -28,5 +28,6 @@ export const dialog = {
   outboxBackoffBaseMs: int('OUTBOX_BACKOFF_BASE_MS', 500, 'First retry delay of a failed WMS write (doubles per attempt, with jitter)', 10, 600000),
   outboxBackoffMaxMs: int('OUTBOX_BACKOFF_MAX_MS', 60000, 'Longest retry delay of a failed WMS write', 100, 3600000),
   outboxLeaseMs: int('OUTBOX_LEASE_MS', 30000, 'How long a claimed write is reserved for one dispatcher', 1000, 600000),
+  outboxFlushMs: int('OUTBOX_FLUSH_MS', 3000, "Before new work is handed out, how long to wait for the operator's earlier writes to reach the WMS", 0, 60000),
   outboxAlertAttempts: int('OUTBOX_ALERT_ATTEMPTS', 20, 'Failed attempts after which an undelivered write is logged as an error', 1, 100000),
 };

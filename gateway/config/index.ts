@@ -30,6 +30,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   if (!cfg.core.nodeId) cfg.core.nodeId = `${os.hostname()}:${process.pid}`;
+  if (cfg.core.wmsSimulator === 'auto') {
+    cfg.core.wmsSimulator = env.WMS_URL || env.WMS_LUT_ADDRESS ? 'off' : 'on';
+  }
   return cfg;
 }
 

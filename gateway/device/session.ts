@@ -28,6 +28,8 @@ export interface SessionContext {
   readonly log: Logger;
   operatorId: number | null;
   settings: DeviceSettings;
+  /** Sample rate of the device's audio frames (from its hello). */
+  readonly sampleRate: number;
   send(msg: Outgoing): void;
   /** Logs a dialog turn (seq and time are assigned here) and returns it. */
   logTurn(kind: TurnKind, fields: Omit<TurnRecord, 'sessionId' | 'siteId' | 'seq' | 'at' | 'kind'>): TurnRecord;
@@ -37,6 +39,8 @@ export interface SessionContext {
   error(code: DeviceErrorCode, message?: string): void;
   /** Ends the session from the server side (bye, then close 1000). */
   end(reason: string): void;
+  /** Runs `fn` after the session's earlier inputs (one at a time); false when the queue is full. */
+  enqueue(what: string, fn: () => Promise<void>): boolean;
 }
 
 /** A conversation: echo at first, then the dialog with speech recognition. */
@@ -74,6 +78,7 @@ export class DeviceSession implements SessionContext {
   readonly log: Logger;
   operatorId: number | null = null;
   settings: DeviceSettings;
+  sampleRate = 16000;
   conversation: Conversation | null = null;
   /** Highest seq assigned. */
   private seq = 0;

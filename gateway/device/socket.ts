@@ -206,6 +206,7 @@ export class DeviceSocketServer {
     conn.minFrameBytes = Math.floor(bytesPerMs * 10);
     conn.maxFrameBytes = Math.ceil(bytesPerMs * 100);
     conn.session = session;
+    session.sampleRate = audio.sampleRate;
     conn.transport = this.transportFor(ws);
     conn.state = 'ready';
     this.d.registry.attached(session);

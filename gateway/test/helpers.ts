@@ -17,7 +17,7 @@ export async function startTestGateway(env: Record<string, string> = {}, opts: G
   const database = db ?? await createTestDatabase();
   await seedSite(database.pool, 'S1');
   const dataDir = env.DATA_DIR ?? await mkdtemp(path.join(os.tmpdir(), 'vm-gw-'));
-  const fullEnv = { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', SERVER_SECRET: SECRET, ...env };
+  const fullEnv = { PORT: '0', HOST: '127.0.0.1', CONVERSATION: 'echo', WMS_SIMULATOR: 'off', DATABASE_URL: database.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', SERVER_SECRET: SECRET, ...env };
   const gw = await startGateway(loadConfig(fullEnv), opts);
   return {
     gw, db: database, env: fullEnv, wsUrl: `ws://127.0.0.1:${gw.port}/v1/device`,

@@ -1,0 +1,168 @@
+/**
+ * The dialog conversation: a device session running a business-process flow. Typed answers and
+ * recognised utterances become dialog inputs; the dialog's outputs become protocol messages
+ * (prompt, settings, bye) and turns. This is the seam between dialog-engine/ and asr/: the
+ * dialog's expectation (with the right answer) goes to the recogniser; the device gets it
+ * without the right answer.
+ */
+import type { DialogRuntime, DialogSession, DialogOutput, DialogInput, Expectation } from '../../dialog-engine/index.ts';
+import type { Expect } from '../protocol/messages.ts';
+import type { Conversation, SessionContext } from '../device/session.ts';
+import type { VoiceChannel, VoiceResult } from './voice.ts';
+
+export interface DialogConversationDeps {
+  runtime: DialogRuntime;
+  /** Opens the session's recogniser stream; null = no speech recognition (typed answers only). */
+  openVoice: ((ctx: SessionContext, onResult: (r: VoiceResult) => void) => VoiceChannel) | null;
+  /** No answer this long after a prompt finished playing → a no-input (0 = never). */
+  noInputMs: number;
+  /** Records the operator of a session once signed on. */
+  setOperator(sessionId: string, operatorId: number | null): void;
+}
+
+interface Persisted { dialog: unknown }
+
+/** Removes the right answer before the expectation goes to the device. */
+export function forDevice(e: Expectation | null): Expect | null {
+  if (!e) return null;
+  if (e.kind === 'digits') return { kind: 'digits', length: e.length, commands: e.commands };
+  if (e.kind === 'number') return { kind: 'number', min: e.min, max: e.max, commands: e.commands };
+  return e;
+}
+
+/** Typed answers as the dialog expects them: trimmed, lower case, digits without spaces. */
+export function normaliseTyped(text: string): string {
+  const t = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  return /^[\d ]+$/.test(t) ? t.replace(/ /g, '') : t;
+}
+
+export function createDialogConversation(deps: DialogConversationDeps, ctx: SessionContext, restored: unknown): Conversation {
+  let dialog: DialogSession | null = null;
+  let voice: VoiceChannel | null = null;
+  let expectation: Expectation | null = null;
+  let noInputTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+  const resumeState = (restored as Persisted | null)?.dialog;
+
+  const clearNoInput = (): void => { if (noInputTimer) { clearTimeout(noInputTimer); noInputTimer = null; } };
+  const armNoInput = (): void => {
+    clearNoInput();
+    if (deps.noInputMs <= 0 || closed || !expectation) return;
+    noInputTimer = setTimeout(() => {
+      noInputTimer = null;
+      ctx.enqueue('noinput', () => feed({ type: 'noinput' }));
+    }, deps.noInputMs);
+    noInputTimer.unref();
+  };
+
+  async function apply(outputs: DialogOutput[]): Promise<void> {
+    for (const o of outputs) {
+      switch (o.type) {
+        case 'prompt':
+          expectation = o.expect;
+          ctx.send({ type: 'prompt', text: o.text, language: o.language, bargeIn: o.bargeIn, expect: forDevice(o.expect), node: o.node });
+          ctx.logTurn('prompt', { text: o.text, flowNode: o.node });
+          voice?.expect(o.expect);
+          armNoInput();
+          break;
+        case 'settings': {
+          const s = { ...(o.ttsRate !== undefined ? { ttsRate: o.ttsRate } : {}), ...(o.ttsVolume !== undefined ? { ttsVolume: o.ttsVolume } : {}) };
+          ctx.settings = { ...ctx.settings, ...s };
+          ctx.send({ type: 'settings', settings: s });
+          break;
+        }
+        case 'operator':
+          ctx.operatorId = o.operatorId;
+          deps.setOperator(ctx.sessionId, o.operatorId);
+          voice?.setOperator(o.operatorId);
+          if (o.language && o.language !== ctx.settings.language) {
+            ctx.settings = { ...ctx.settings, language: o.language };
+            ctx.send({ type: 'settings', settings: { language: o.language } });
+          }
+          ctx.log.info({ operatorId: o.operatorId }, o.operatorId === null ? 'operator signed off' : 'operator signed on');
+          break;
+        case 'alert':
+          ctx.log.warn({ reason: o.reason, node: o.node }, 'dialog alert for the supervisor');
+          ctx.logTurn('event', { text: `alert: ${o.reason}`, flowNode: o.node });
+          break;
+        case 'enroll':
+          voice?.enrollNext(o.word, o.take, o.takes);
+          break;
+        case 'end':
+          ctx.end(o.reason);
+          break;
+      }
+    }
+    ctx.saveState({ dialog: dialog?.state ?? null } satisfies Persisted);
+  }
+
+  async function feed(input: DialogInput, turn?: Parameters<DialogSession['handle']>[1]): Promise<void> {
+    if (!dialog || closed) return;
+    clearNoInput();
+    await apply(await dialog.handle(input, turn));
+  }
+
+  function onVoice(r: VoiceResult): void {
+    if (closed) return;
+    if (r.kind === 'speech') { clearNoInput(); return; }
+    ctx.enqueue('utterance', async () => {
+      if (r.kind === 'busy') {
+        ctx.error('ASR_BUSY');
+        ctx.logTurn('error', { text: 'asr busy' });
+        await feed({ type: 'nomatch' });
+        return;
+      }
+      if (r.kind === 'enrolled') {
+        ctx.logTurn('event', { text: `enrolled ${r.word} take ${r.take}`, confidence: r.quality });
+        await feed({ type: 'answer', text: 'ready', confidence: 1, source: 'voice' });
+        return;
+      }
+      if (r.kind === 'nomatch') {
+        const turn = ctx.logTurn('utterance', { text: null, hypothesis: r.hypothesis ?? null, confidence: r.confidence ?? null, latencyMs: r.latencyMs });
+        await feed({ type: 'nomatch' }, { turn });
+        return;
+      }
+      ctx.send({ type: 'recognized', text: r.text, confidence: r.confidence });
+      const turn = ctx.logTurn('utterance', { text: r.text, hypothesis: r.hypothesis ?? r.text, confidence: r.confidence, latencyMs: r.latencyMs });
+      await feed({ type: 'answer', text: r.text, confidence: r.confidence, source: 'voice' }, { turn });
+    });
+  }
+
+  return {
+    async start(resumed) {
+      if (!dialog) {
+        dialog = await deps.runtime.startSession({
+          sessionId: ctx.sessionId, siteId: ctx.siteId, deviceId: ctx.deviceId, language: ctx.settings.language,
+          ...(resumeState !== undefined ? { resumeState } : {}),
+        });
+        if (dialog.operatorId !== null) ctx.operatorId = dialog.operatorId;
+        if (deps.openVoice) {
+          voice = deps.openVoice(ctx, onVoice);
+          voice.setOperator(ctx.operatorId);
+        }
+        await apply(await dialog.start());
+      } else if (resumed) {
+        // Same node, same dialog: the unacknowledged prompt is replayed by the session itself.
+        armNoInput();
+      }
+    },
+    async onText(text) {
+      const turn = ctx.logTurn('text', { text, confidence: 1 });
+      await feed({ type: 'answer', text: normaliseTyped(text), confidence: 1, source: 'text' }, { turn });
+    },
+    async onEvent(name, value) {
+      ctx.logTurn('event', { text: value === undefined ? name : `${name}=${value}` });
+      if (name === 'tts_finished') armNoInput();
+      if (name === 'tts_started' || name === 'speech_start') clearNoInput();
+    },
+    onAudio(frame) {
+      voice?.push(frame);
+    },
+    async close() {
+      closed = true;
+      clearNoInput();
+      voice?.close();
+      voice = null;
+    },
+  };
+}

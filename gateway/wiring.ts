@@ -1,0 +1,84 @@
+/**
+ * What a device session runs: the dialog engine (with its WMS connector, or the in-process WMS
+ * simulator) and speech recognition, or the echo. Built once per gateway; `close()` stops them.
+ */
+import { AsrEngine } from '../asr/index.ts';
+import { DialogRuntime, createConnector, startWmsSim, type WmsSim } from '../dialog-engine/index.ts';
+import { PgTemplateStore, type Pool } from '../db/index.ts';
+import type { Config } from './config/index.ts';
+import type { Logger } from './logger.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { ConversationFactory } from './device/registry.ts';
+import type { DeviceStore } from './device/store.ts';
+import { createEchoConversation } from './device/echo.ts';
+import { createDialogConversation } from './conversation/dialog.ts';
+import { openAsrChannel } from './conversation/asr-channel.ts';
+
+export interface Wiring {
+  createConversation: ConversationFactory;
+  wmsSim: WmsSim | null;
+  asr: AsrEngine | null;
+  close(): Promise<void>;
+}
+
+export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logger; metrics: GatewayMetrics; store: DeviceStore }): Promise<Wiring> {
+  if (cfg.core.conversation === 'echo') {
+    return { createConversation: (ctx) => createEchoConversation(ctx), wmsSim: null, asr: null, close: async () => undefined };
+  }
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const fn of closers.reverse()) await fn().catch((err: unknown) => d.log.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    let wmsSim: WmsSim | null = null;
+    let connectorCfg = cfg.dialog;
+    if (cfg.core.wmsSimulator === 'on') {
+      wmsSim = await startWmsSim({ seed: 1, operators: 10, host: '127.0.0.1' });
+      closers.push(() => wmsSim!.close());
+      connectorCfg = { ...cfg.dialog, wmsKind: 'rest', wmsUrl: wmsSim.url };
+      d.log.info({ url: wmsSim.url, lutPort: wmsSim.lutPort, odrPort: wmsSim.odrPort }, 'WMS simulator started (no WMS configured)');
+    }
+    const connector = createConnector(connectorCfg);
+    const runtime = await DialogRuntime.load({ pool: d.pool, connector, logger: d.log.child({ component: 'dialog' }), settings: cfg.dialog });
+    closers.push(() => runtime.close());
+
+    let asr: AsrEngine | null = null;
+    if (cfg.core.speech) {
+      const a = cfg.asr;
+      asr = await AsrEngine.load({
+        ...(a.workers > 0 ? { workers: a.workers } : {}),
+        decodersPerWorker: a.decodersPerWorker, maxQueue: a.maxQueue, maxStreams: a.maxStreams,
+        vadMaxBatch: a.vadMaxBatch, maxVadLagMs: a.maxVadLagMs, si: a.speakerIndependent,
+        grammar: { biasWeight: a.biasWeight, fillerWeight: a.fillerWeight },
+        decide: { rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold },
+        templateCache: a.templateCache,
+        templateStore: new PgTemplateStore(d.pool),
+        onError: (err) => d.log.error({ err }, 'speech recogniser failure'),
+      });
+      const engine = asr;
+      closers.push(() => engine.close());
+      const m = d.metrics;
+      m.gauge('voiceman_asr_streams', 'Open recognition streams', () => engine.metrics().streams);
+      m.gauge('voiceman_asr_queue_depth', 'Utterances waiting for a decoder', () => engine.metrics().queueDepth);
+      m.gauge('voiceman_asr_decoders_busy', 'Decoders decoding now', () => engine.metrics().decodersBusy);
+      m.gauge('voiceman_asr_vad_lag_ms', 'How far voice activity detection lags behind real time', () => engine.metrics().vadLagMs);
+      m.gauge('voiceman_asr_busy_rejections', 'Utterances refused as busy since start', () => engine.metrics().busyRejections);
+      m.gauge('voiceman_asr_result_p95_ms', 'End of speech to result, p95 of the last 200 (ms)', () => engine.metrics().resultMsP95);
+      m.gauge('voiceman_asr_rtf', 'Decode CPU time / audio time of the last 200 utterances', () => engine.metrics().rtf);
+    }
+    const engine = asr;
+    const deps = {
+      runtime,
+      openVoice: engine ? (ctx: Parameters<typeof openAsrChannel>[1], onResult: Parameters<typeof openAsrChannel>[2]) => openAsrChannel(engine, ctx, onResult) : null,
+      noInputMs: cfg.core.noInputMs,
+      setOperator: (sessionId: string, operatorId: number | null) => d.store.setOperator(sessionId, operatorId),
+    };
+    return {
+      createConversation: (ctx, restored) => createDialogConversation(deps, ctx, restored),
+      wmsSim, asr, close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
