@@ -101,6 +101,15 @@ export async function countPendingOutbox(pool: Pool, operatorId?: number): Promi
   return rows[0]?.n ?? 0;
 }
 
+/** An operator's pending writes: how many, and how many are waiting for a retry after failing. */
+export async function pendingOutboxOfOperator(pool: Pool, operatorId: number): Promise<{ pending: number; failing: number }> {
+  const { rows } = await pool.query<{ pending: number; failing: number }>(
+    `SELECT count(*)::int AS pending,
+       count(*) FILTER (WHERE attempts > 0 AND next_attempt_at > now() AND (lease_until IS NULL OR lease_until < now()))::int AS failing
+     FROM wms_outbox WHERE status = 'pending' AND operator_id = $1`, [operatorId]);
+  return rows[0] ?? { pending: 0, failing: 0 };
+}
+
 /** For metrics and the console: counts by status and the age of the oldest pending item. */
 export async function outboxStats(pool: Pool): Promise<{ pending: number; delivered: number; rejected: number; oldestPendingS: number | null }> {
   const { rows } = await pool.query<{ pending: number; delivered: number; rejected: number; oldest: number | null }>(

@@ -17,7 +17,7 @@ export interface EffectContext { siteId: string; sessionId: string; operatorId: 
 export class Effects {
   constructor(
     private readonly pool: Pool, private readonly connector: WmsConnector, private readonly outbox: OutboxDispatcher,
-    private readonly signon: SignonSettings, private readonly log: Logger,
+    private readonly signon: SignonSettings & { outboxFlushMs: number }, private readonly log: Logger,
   ) {}
 
   async run(p: PendingWms, ctx: EffectContext): Promise<WmsResultInput> {
@@ -41,7 +41,7 @@ export class Effects {
         return validateOperator(this.pool, this.connector, this.signon, ctx.siteId, s(a.operatorId), s(a.pin));
       case 'getNextAssignment': {
         // Writes of this operator go first: an undelivered "complete" must not hand out the same work twice.
-        if (ctx.operatorId !== null && !(await this.outbox.flushOperator(ctx.operatorId))) {
+        if (ctx.operatorId !== null && !(await this.outbox.flushOperator(ctx.operatorId, this.signon.outboxFlushMs))) {
           return { type: 'wmsResult', status: 'error', message: 'earlier confirmations are not delivered yet' };
         }
         const r = await this.connector.getNextAssignment(ctx.siteId, s(a.operatorId));

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Pool } from '../../db/index.ts';
 import {
-  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, countPendingOutbox, type OutboxRow,
+  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, pendingOutboxOfOperator, type OutboxRow,
 } from '../../db/queries/outbox.ts';
 import { WmsError, type WmsConnector } from '../wms/types.ts';
 
@@ -19,6 +19,8 @@ export interface OutboxSettings {
   outboxLeaseMs: number;
   /** An item still undelivered after this many attempts is logged as an error (it keeps trying). */
   outboxAlertAttempts: number;
+  /** Before handing out new work, how long to wait for the operator's earlier writes to be delivered. */
+  outboxFlushMs: number;
 }
 
 export class OutboxDispatcher {
@@ -82,10 +84,19 @@ export class OutboxDispatcher {
     return total;
   }
 
-  /** Tries to deliver an operator's pending writes now; true when none is left pending. */
-  async flushOperator(operatorId: number): Promise<boolean> {
-    await this.drain(operatorId);
-    return (await countPendingOutbox(this.pool, operatorId)) === 0;
+  /**
+   * Tries to deliver an operator's pending writes now (waiting for ones another dispatcher has in
+   * flight, up to `waitMs`); true when none is left pending, false as soon as one has failed.
+   */
+  async flushOperator(operatorId: number, waitMs: number): Promise<boolean> {
+    const end = Date.now() + waitMs;
+    for (;;) {
+      await this.drain(operatorId);
+      const { pending, failing } = await pendingOutboxOfOperator(this.pool, operatorId);
+      if (pending === 0) return true;
+      if (failing > 0 || Date.now() >= end) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   private backoff(attempts: number): number {

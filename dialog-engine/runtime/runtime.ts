@@ -31,7 +31,7 @@ export const DEFAULT_DIALOG_SETTINGS: DialogSettings = {
   startFlow: 'main', defaultLanguage: 'en', confidenceReject: 0.3, confidenceAccept: 0.7, alertAfter: 3,
   pinAuthority: 'wms', signonMaxFailures: 3, signonLockMinutes: 5,
   outboxDispatch: true, outboxPollMs: 1000, outboxBatch: 50, outboxBackoffBaseMs: 500, outboxBackoffMaxMs: 60000,
-  outboxLeaseMs: 30000, outboxAlertAttempts: 20,
+  outboxLeaseMs: 30000, outboxAlertAttempts: 20, outboxFlushMs: 3000,
 };
 
 export interface RuntimeOptions {
