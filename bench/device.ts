@@ -63,6 +63,8 @@ export class SimDevice {
   private recognized: string | null = null;
   private lastPrompt: PromptMsg | null = null;
   private silenceIdx = 0;
+  /** When the prompt being spoken ends (0 = not speaking). */
+  private ttsEndAt = 0;
 
   constructor(private readonly o: DeviceOptions) {}
 
@@ -101,6 +103,11 @@ export class SimDevice {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
+  private event(name: 'tts_started' | 'tts_finished' | 'speech_start' | 'speech_end'): void {
+    this.cseq += 1;
+    this.sendJson({ type: 'event', cseq: this.cseq, name });
+  }
+
   private onMessage(data: Buffer): void {
     const { counters } = this.o;
     let msg: ServerMessage;
@@ -135,6 +142,9 @@ export class SimDevice {
       case 'error':
         counters.error(`server ${msg.code}${msg.fatal ? ' (fatal)' : ''}`);
         break;
+      case 'settings':
+        if (typeof msg.settings?.ackEveryMs === 'number') this.ackEveryMs = msg.settings.ackEveryMs;
+        break;
       case 'bye':
         counters.byes += 1;
         break;
@@ -147,6 +157,10 @@ export class SimDevice {
     const now = this.o.clock();
     const { counters } = this.o;
     counters.prompts += 1;
+    // the device speaks every prompt (≈ 70 ms per character) and reports it, like the thin client
+    const ttsMs = Math.min(4000, 300 + p.text.length * 70);
+    if (this.ttsEndAt === 0) this.event('tts_started');
+    this.ttsEndAt = Math.max(this.ttsEndAt, now) + ttsMs;
     if (this.answer && (this.st === St.Waiting || this.st === St.Speaking)) {
       const interrupted = this.st === St.Speaking && this.pos <= (this.utt?.speechEndIndex ?? 0);
       this.o.turns.turn({
@@ -162,8 +176,7 @@ export class SimDevice {
       });
     }
     if (this.st === St.Speaking && this.o.audio === 'gate') {
-      this.cseq += 1;
-      this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_end' });
+      this.event('speech_end');
     }
     this.recognized = null;
     this.utt = null;
@@ -177,12 +190,11 @@ export class SimDevice {
       return;
     }
     this.utt = utt;
-    // the prompt is spoken (≈ 70 ms per character), then think/walk time sized for the duty cycle
-    const ttsMs = Math.min(4000, 300 + p.text.length * 70);
+    // after the prompt is spoken: think/walk time sized for the duty cycle
     const busyMs = utt.speechMs / Math.max(0.01, this.o.speechDuty) - utt.speechMs - ttsMs;
     const think = Math.max(200, busyMs * (0.7 + 0.6 * this.o.picker.rand()));
     this.st = St.Listening;
-    this.wakeAt = now + ttsMs + think;
+    this.wakeAt = this.ttsEndAt + think;
   }
 
   /** Called by the engine every tick; sends due frames. Returns frames sent. */
@@ -195,6 +207,10 @@ export class SimDevice {
       this.ackedSeq = this.seq;
       this.lastAckAt = now;
     }
+    if (this.ttsEndAt !== 0 && now >= this.ttsEndAt) {
+      this.ttsEndAt = 0;
+      this.event('tts_finished');
+    }
     const frames = this.o.bank.frames;
     switch (this.st) {
       case St.Listening:
@@ -204,8 +220,7 @@ export class SimDevice {
           this.speakStartAt = now;
           if (this.o.audio === 'gate') {
             // the gate opens when speech starts and sends its buffered pre-roll at once
-            this.cseq += 1;
-            this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_start' });
+            this.event('speech_start');
             this.nextFrameAt = now - this.utt.preRollFrames * FRAME_MS;
           } else if (this.nextFrameAt < now - FRAME_MS) this.nextFrameAt = now;
         } else if (this.o.audio === 'continuous') {
@@ -239,8 +254,7 @@ export class SimDevice {
         }
         if (this.pos >= utt.frames.length) {
           if (this.o.audio === 'gate') {
-            this.cseq += 1;
-            this.sendJson({ type: 'event', cseq: this.cseq, name: 'speech_end' });
+            this.event('speech_end');
           }
           this.st = St.Waiting;
           this.wakeAt = now + this.o.turnTimeoutMs;
