@@ -45,8 +45,10 @@ export interface ListenerOptions {
   /** Backoff between reconnection attempts: min doubling to max (with jitter). */
   retryMinMs?: number;
   retryMaxMs?: number;
-  /** Interval of the liveness query on the listening connection (false = none). */
+  /** Interval of the liveness query on the listening connection (false = none); default 10 s. */
   paranoidMs?: number | false;
+  /** application_name of the listening connection; default 'voiceman-listener'. */
+  applicationName?: string;
 }
 
 export interface ListenerStats { connected: boolean; turns: number; sessions: number; bad: number; reconnects: number }
@@ -189,7 +191,9 @@ export class DbListener {
   }
 
   private createSubscriber(): Subscriber {
-    const sub: Subscriber = createPostgresSubscriber({ connectionString: this.opts.connectionString }, {
+    const sub: Subscriber = createPostgresSubscriber({
+      connectionString: this.opts.connectionString, application_name: this.opts.applicationName ?? 'voiceman-listener',
+    }, {
       paranoidChecking: this.opts.paranoidMs ?? 10_000,
       retryLimit: Infinity,
       retryTimeout: 0, // 0 = never give up
