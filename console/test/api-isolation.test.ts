@@ -91,6 +91,7 @@ t.test('roles: viewers read only, supervisors run the floor, admins the site', a
   t.equal(op.status, 201);
   t.match(op.body.pin, /^\d{4}$/);
   t.equal(op.body.operator.hasPin, true);
+  t.equal(op.body.operator.voiceWords, 0, 'enrollment status: no voice templates yet');
   t.equal((await supA.post('/sites/A/operators', { externalId: '8', name: 'Dup' })).body.error.code, 'CONFLICT');
   const bad = await supA.post('/sites/A/operators', { externalId: '', name: 'X', language: 'de', extra: 1 });
   t.equal(bad.body.error.code, 'VALIDATION_FAILED');

@@ -20,6 +20,7 @@ const en = {
   timezone: 'Time zone', who: 'Who', action: 'Action', entity: 'Entity', turnsPerMinute: 'Turns per minute',
   avgConfidence: 'Average confidence', lastHour: 'last hour', all: 'all', error: 'Error', yes: 'yes', no: 'no',
   allKinds: 'all kinds', deactivate: 'Deactivate', activate: 'Activate', ended: 'ended', turns: 'turns',
+  voiceWords: 'voice: {n} words trained', noVoice: 'voice not trained',
 };
 
 type Key = keyof typeof en;
@@ -44,6 +45,7 @@ const ru: Record<Key, string> = {
   timezone: 'Часовой пояс', who: 'Кто', action: 'Действие', entity: 'Объект', turnsPerMinute: 'Реплик в минуту',
   avgConfidence: 'Средняя уверенность', lastHour: 'последний час', all: 'все', error: 'Ошибка', yes: 'да', no: 'нет',
   allKinds: 'все типы', deactivate: 'Отключить', activate: 'Включить', ended: 'завершена', turns: 'реплик',
+  voiceWords: 'голос: обучено слов — {n}', noVoice: 'голос не обучен',
 };
 
 export type Lang = 'en' | 'ru';

@@ -5,7 +5,7 @@ import { canWrite, useApp } from '../lib/context.ts';
 import { t } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/turns.ts';
 
-interface Operator { id: number; externalId: string; name: string; language: 'en' | 'ru'; active: boolean; hasPin: boolean; lastSessionAt: string | null }
+interface Operator { id: number; externalId: string; name: string; language: 'en' | 'ru'; active: boolean; hasPin: boolean; lastSessionAt: string | null; voiceWords: number; voiceUpdatedAt: string | null }
 
 export function Operators() {
   const { siteId, me } = useApp();
@@ -48,7 +48,7 @@ export function Operators() {
             <td>{o.externalId}</td><td>{o.name}</td>
             <td>{writable ? <select value={o.language} onChange={(e) => void run(() => patch(`${base}/${o.id}`, { language: (e.target as HTMLSelectElement).value }))}>
               <option value="en">en</option><option value="ru">ru</option></select> : o.language}</td>
-            <td>{o.hasPin ? t('enrolled') : t('notEnrolled')}</td>
+            <td>{o.hasPin ? t('enrolled') : t('notEnrolled')} · {o.voiceWords ? t('voiceWords', { n: o.voiceWords }) : t('noVoice')}</td>
             <td>{o.active ? t('yes') : t('no')}</td>
             <td>{fmtDateTime(o.lastSessionAt)}</td>
             <td>{writable && <>

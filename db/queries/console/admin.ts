@@ -27,11 +27,15 @@ export async function updateSite(db: Db, id: string, p: { name?: string; timezon
 export interface Operator {
   id: number; siteId: string; externalId: string; name: string; language: 'en' | 'ru'; active: boolean;
   hasPin: boolean; lockedUntil: string | null; createdAt: string; lastSessionAt: string | null;
+  /** Voice enrollment (asr's templates, migration 003): distinct words trained and when. */
+  voiceWords: number; voiceUpdatedAt: string | null;
 }
 
 const OP_COLS = `o.id, o.site_id AS "siteId", o.external_id AS "externalId", o.name, o.language, o.active,
   (o.pin_hash IS NOT NULL) AS "hasPin", o.locked_until AS "lockedUntil", o.created_at AS "createdAt",
-  (SELECT max(s.started_at) FROM device_sessions s WHERE s.operator_id = o.id) AS "lastSessionAt"`;
+  (SELECT max(s.started_at) FROM device_sessions s WHERE s.operator_id = o.id) AS "lastSessionAt",
+  (SELECT count(DISTINCT v.token)::int FROM voice_templates v WHERE v.operator_id = o.id) AS "voiceWords",
+  (SELECT vs.updated_at FROM voice_template_sets vs WHERE vs.operator_id = o.id) AS "voiceUpdatedAt"`;
 
 export async function listOperators(db: Db, siteId: string): Promise<Operator[]> {
   const r = await db.query(`SELECT ${OP_COLS} FROM operators o WHERE o.site_id = $1 ORDER BY o.external_id`, [siteId]);
