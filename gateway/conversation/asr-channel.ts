@@ -7,19 +7,24 @@ import type { AsrEngine, AsrResult, AsrStream } from '../../asr/index.ts';
 import type { Expectation } from '../../dialog-engine/index.ts';
 import type { SessionContext } from '../device/session.ts';
 import type { VoiceChannel, VoiceResult } from './voice.ts';
+import { EnrollCapture, tokenOf } from './enroll-capture.ts';
 
 export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult: (r: VoiceResult) => void): VoiceChannel {
   let operatorId: number | null = ctx.operatorId;
   let expectation: Expectation | null = null;
   let stream: AsrStream | null = null;
+  const capture = new EnrollCapture(ctx.sampleRate);
 
   const open = (): AsrStream => {
     const s = engine.createStream({
       sessionId: ctx.sessionId, sampleRate: ctx.sampleRate, language: ctx.settings.language,
       ...(operatorId !== null ? { operatorId } : {}),
     });
-    s.on('speechStart', () => onResult({ kind: 'speech' }));
-    s.on('result', (r: AsrResult) => onResult(toVoice(r)));
+    s.on('speechStart', () => { capture.speechStarted(); onResult({ kind: 'speech' }); });
+    s.on('result', (r: AsrResult) => {
+      if (capture.active) { void takeDone(r); return; }
+      onResult(toVoice(r));
+    });
     s.on('busy', (e) => {
       ctx.log.warn({ reason: e.reason, queueDepth: e.queueDepth }, 'recogniser busy');
       onResult({ kind: 'busy' });
@@ -30,19 +35,66 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
   };
   stream = open();
 
+  /** An enrollment take ended: keep its audio; on the word's last take, store the templates. */
+  async function takeDone(r: AsrResult): Promise<void> {
+    const { word, takeNo, takes } = capture;
+    const pcm = capture.finish(Math.max(0, r.timing.speechEndMs - r.timing.speechStartMs));
+    if (!word || !pcm) return;
+    if (operatorId === null) {
+      ctx.log.warn({ word }, 'enrollment without a signed-on operator: take dropped');
+      onResult({ kind: 'nomatch', latencyMs: 0 });
+      return;
+    }
+    let quality = 1;
+    if (takeNo >= takes) {
+      try {
+        await engine.enroll(operatorId, tokenOf(word), capture.collected.map((p) => ({ pcm: p, sampleRate: ctx.sampleRate })));
+        capture.done();
+      } catch (err) {
+        // The dialog asks for the last take again (no-match); the capture stays armed for it.
+        capture.collected.pop();
+        ctx.log.warn({ err, word }, 'enrollment of a word failed; the operator says it again');
+        quality = 0;
+      }
+    }
+    onResult(quality > 0 ? { kind: 'enrolled', word, take: takeNo, quality } : { kind: 'nomatch', latencyMs: 0 });
+  }
+
   return {
     expect(e) { expectation = e; stream?.setExpectation(e); },
-    push(frame) { stream?.pushFrame(frame); },
+    push(frame) { capture.push(frame); stream?.pushFrame(frame); },
     setOperator(id) {
       if (id === operatorId) return;
       operatorId = id;
       stream?.close();
       stream = open();
+
+  /** An enrollment take ended: keep its audio; on the word's last take, store the templates. */
+  async function takeDone(r: AsrResult): Promise<void> {
+    const { word, takeNo, takes } = capture;
+    const pcm = capture.finish(Math.max(0, r.timing.speechEndMs - r.timing.speechStartMs));
+    if (!word || !pcm) return;
+    if (operatorId === null) {
+      ctx.log.warn({ word }, 'enrollment without a signed-on operator: take dropped');
+      onResult({ kind: 'nomatch', latencyMs: 0 });
+      return;
+    }
+    let quality = 1;
+    if (takeNo >= takes) {
+      try {
+        await engine.enroll(operatorId, tokenOf(word), capture.collected.map((p) => ({ pcm: p, sampleRate: ctx.sampleRate })));
+        capture.done();
+      } catch (err) {
+        // The dialog asks for the last take again (no-match); the capture stays armed for it.
+        capture.collected.pop();
+        ctx.log.warn({ err, word }, 'enrollment of a word failed; the operator says it again');
+        quality = 0;
+      }
+    }
+    onResult(quality > 0 ? { kind: 'enrolled', word, take: takeNo, quality } : { kind: 'nomatch', latencyMs: 0 });
+  }
     },
-    enrollNext(word, take, takes) {
-      // Enrollment from device audio is not wired yet: asr/ enrolls from PCM takes via its API.
-      ctx.log.warn({ word, take, takes }, 'voice enrollment from the device is not available yet');
-    },
+    enrollNext(word, take, takes) { capture.arm(word, take, takes); },
     close() { stream?.close(); stream = null; },
   };
 }
