@@ -1,7 +1,8 @@
 /**
  * Benchmark: dialog-turn write throughput against the PostgreSQL of DATABASE_URL, in a database
  * it creates and drops. Compares one INSERT per turn with batched writes (unnest arrays, multi-row
- * VALUES) and the TurnLogger end to end. Prints turns/s; `npx tsx db/bench/turns.ts --help`.
+ * VALUES) and the TurnLogger end to end, plus spooling to disk while the database is down and the
+ * replay of that spool. Prints turns/s; `npx tsx db/bench/turns.ts --help`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,9 +32,12 @@ export interface TurnBenchOptions {
   modes?: readonly TurnBenchMode[];
   /** Rounds (modes interleaved); the median round of each mode is reported. */
   rounds?: number;
+  /** Disable the vm_turns NOTIFY trigger, to see what the notifications cost. */
+  noNotify?: boolean;
 }
 
-export type TurnBenchMode = 'single' | 'values' | 'unnest' | 'logger';
+export type TurnBenchMode = 'single' | 'values' | 'unnest' | 'logger' | 'spool' | 'replay';
+const ALL_MODES: readonly TurnBenchMode[] = ['single', 'values', 'unnest', 'logger', 'spool', 'replay'];
 
 export interface TurnBenchFigure {
   mode: TurnBenchMode; turns: number; ms: number; turnsPerSec: number; note: string;
@@ -58,7 +62,7 @@ async function timeIt(fn: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function runMode(pool: Pool, mode: TurnBenchMode, o: Required<Omit<TurnBenchOptions, 'databaseUrl' | 'modes' | 'rounds'>>): Promise<TurnBenchFigure> {
+async function runMode(pool: Pool, mode: TurnBenchMode, o: Required<Omit<TurnBenchOptions, 'databaseUrl' | 'modes' | 'rounds' | 'noNotify'>>): Promise<TurnBenchFigure> {
   await pool.query('TRUNCATE dialog_turns');
   const n = mode === 'single' ? o.singleTurns : o.turns;
   const turns = makeTurns(n, o.textChars);
@@ -78,7 +82,7 @@ async function runMode(pool: Pool, mode: TurnBenchMode, o: Required<Omit<TurnBen
     ms = await timeIt(async () => {
       for (let i = 0; i < turns.length; i += o.batchSize) await write(pool, turns.slice(i, i + o.batchSize));
     });
-  } else {
+  } else if (mode === 'logger') {
     const spoolDir = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-spool-'));
     const logger = new TurnLogger({ pool, spoolDir, batchSize: o.batchSize, flushMs: 20, queueMax: Math.max(o.turns, 100) });
     await logger.start();
@@ -90,7 +94,39 @@ async function runMode(pool: Pool, mode: TurnBenchMode, o: Required<Omit<TurnBen
     note = `log() all then flush(); batchSize ${o.batchSize}; ${s.batches} statements, ${s.spooled} spooled`;
     await logger.close();
     await rm(spoolDir, { recursive: true, force: true });
+  } else {
+    // spool: the database is unreachable (a closed port), turns go to disk as they arrive.
+    // replay: a TurnLogger starting on that spool drains it into the database.
+    const spoolDir = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-spool-'));
+    const dead = createPool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', max: 1, onError: () => undefined });
+    const down = new TurnLogger({ pool: dead, spoolDir, batchSize: o.batchSize, flushMs: 5, queueMax: Math.max(o.turns, 100), probeMinMs: 60_000 });
+    await down.start();
+    const chunk = 100;
+    const spoolMs = await timeIt(async () => {
+      for (let i = 0; i < turns.length; i += chunk) {
+        for (const t of turns.slice(i, i + chunk)) down.log(t);
+        await new Promise((r) => setImmediate(r));
+      }
+      await down.flush();
+    });
+    await down.close();
+    await dead.end();
+    if (down.stats().spooled !== n) throw new Error(`spool: expected ${n} spooled, got ${down.stats().spooled}`);
+    if (mode === 'spool') {
+      ms = spoolMs;
+      note = `database unreachable; log() in chunks of ${chunk} per event-loop turn, each append fdatasync'd`;
+    } else {
+      const up = new TurnLogger({ pool, spoolDir, batchSize: o.batchSize, flushMs: 20, queueMax: 100_000 });
+      ms = await timeIt(async () => {
+        await up.start();
+        while (up.stats().spoolSegments > 0) await new Promise((r) => setTimeout(r, 5));
+      });
+      note = `TurnLogger start-up replay of a ${n}-turn spool, batches of ${o.batchSize}`;
+      await up.close();
+    }
+    await rm(spoolDir, { recursive: true, force: true });
   }
+  if (mode === 'spool') return { mode, turns: n, ms: Math.round(ms), turnsPerSec: Math.round((n / ms) * 1000), note };
   const { rows } = await pool.query('SELECT count(*)::int AS n FROM dialog_turns');
   if (rows[0].n !== n) throw new Error(`${mode}: expected ${n} rows, found ${rows[0].n}`);
   return { mode, turns: n, ms: Math.round(ms), turnsPerSec: Math.round((n / ms) * 1000), note };
@@ -112,7 +148,8 @@ export async function benchTurns(opts: TurnBenchOptions): Promise<TurnBenchFigur
   try {
     await migrate(pool);
     await pool.query("INSERT INTO sites (id, name) VALUES ('BENCH', 'Benchmark')");
-    const modes = opts.modes ?? ['single', 'values', 'unnest', 'logger'];
+    if (opts.noNotify) await pool.query('ALTER TABLE dialog_turns DISABLE TRIGGER dialog_turns_notify');
+    const modes = opts.modes ?? ALL_MODES;
     const runs = new Map<TurnBenchMode, TurnBenchFigure[]>();
     for (let r = 0; r < Math.max(1, opts.rounds ?? 1); r++) {
       for (const mode of modes) runs.set(mode, [...(runs.get(mode) ?? []), await runMode(pool, mode, o)]);
@@ -141,15 +178,16 @@ Writes dialog turns to a scratch database on DATABASE_URL (created and dropped) 
   --batch N         batch size (default 500)
   --concurrency N   connections for the single mode (default 4)
   --text N          characters of text per turn (default 40)
-  --modes a,b       any of single,values,unnest,logger (default all)
+  --modes a,b       any of single,values,unnest,logger,spool,replay (default all)
   --rounds N        run every mode N times, interleaved, and report the median (default 1)
+  --no-notify       disable the vm_turns NOTIFY trigger (to see its cost)
   --json            print JSON instead of a table
   --help`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     turns: { type: 'string' }, 'single-turns': { type: 'string' }, batch: { type: 'string' },
-    concurrency: { type: 'string' }, text: { type: 'string' }, modes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' },
+    concurrency: { type: 'string' }, text: { type: 'string' }, modes: { type: 'string' }, rounds: { type: 'string' }, 'no-notify': { type: 'boolean' }, json: { type: 'boolean' },
     help: { type: 'boolean' },
   } });
   if (values.help) { console.log(HELP); return; }
@@ -162,12 +200,12 @@ async function main(): Promise<void> {
     return n;
   };
   const modes = values.modes?.split(',') as TurnBenchMode[] | undefined;
-  const bad = modes?.find((m) => !['single', 'values', 'unnest', 'logger'].includes(m));
+  const bad = modes?.find((m) => !ALL_MODES.includes(m));
   if (bad) throw new Error(`unknown mode "${bad}"`);
   const figures = await benchTurns({
     databaseUrl: url, turns: num(values.turns, 'turns'), singleTurns: num(values['single-turns'], 'single-turns'),
     batchSize: num(values.batch, 'batch'), concurrency: num(values.concurrency, 'concurrency'), textChars: num(values.text, 'text'), modes,
-    rounds: num(values.rounds, 'rounds'),
+    rounds: num(values.rounds, 'rounds'), noNotify: values['no-notify'],
   });
   console.log(values.json ? JSON.stringify(figures, null, 2) : formatTurnBench(figures));
 }
