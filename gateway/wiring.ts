@@ -13,6 +13,7 @@ import type { DeviceStore } from './device/store.ts';
 import { createEchoConversation } from './device/echo.ts';
 import { createDialogConversation } from './conversation/dialog.ts';
 import { openAsrChannel } from './conversation/asr-channel.ts';
+import { SiteSettings } from './site-settings.ts';
 
 export interface Wiring {
   createConversation: ConversationFactory;
@@ -72,6 +73,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
       openVoice: engine ? (ctx: Parameters<typeof openAsrChannel>[1], onResult: Parameters<typeof openAsrChannel>[2]) => openAsrChannel(engine, ctx, onResult) : null,
       noInputMs: cfg.core.noInputMs,
       setOperator: (sessionId: string, operatorId: number | null) => d.store.setOperator(sessionId, operatorId),
+      siteSettings: new SiteSettings(d.pool, d.log.child({ component: 'site-settings' })),
     };
     return {
       createConversation: (ctx, restored) => createDialogConversation(deps, ctx, restored),

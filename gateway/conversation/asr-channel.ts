@@ -3,7 +3,7 @@
  * right answer, for the grammar bias) goes to the stream; its results come back as VoiceResults.
  * The stream is reopened when the operator changes, so that operator's templates apply.
  */
-import type { AsrEngine, AsrResult, AsrStream } from '../../asr/index.ts';
+import { DEFAULT_ENDPOINT, type AsrEngine, type AsrResult, type AsrStream, type EndpointSettings } from '../../asr/index.ts';
 import type { Expectation } from '../../dialog-engine/index.ts';
 import type { SessionContext } from '../device/session.ts';
 import type { VoiceChannel, VoiceResult } from './voice.ts';
@@ -13,6 +13,7 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
   let operatorId: number | null = ctx.operatorId;
   let expectation: Expectation | null = null;
   let stream: AsrStream | null = null;
+  let endpoint: EndpointSettings = { ...DEFAULT_ENDPOINT };
   const capture = new EnrollCapture(ctx.sampleRate);
 
   const open = (): AsrStream => {
@@ -31,6 +32,7 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
     });
     s.on('error', (e) => ctx.log.error({ code: e.code, detail: e.message }, 'recognition stream error'));
     s.setExpectation(expectation);
+    s.setEndpoint(endpoint);
     return s;
   };
   stream = open();
@@ -62,6 +64,7 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
 
   return {
     expect(e) { expectation = e; stream?.setExpectation(e); },
+    setEndpoint(e) { endpoint = { ...DEFAULT_ENDPOINT, ...e }; stream?.setEndpoint(endpoint); },
     push(frame) { capture.push(frame); stream?.pushFrame(frame); },
     setOperator(id) {
       if (id === operatorId) return;

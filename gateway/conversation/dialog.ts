@@ -9,6 +9,7 @@ import type { DialogRuntime, DialogSession, DialogOutput, DialogInput, Expectati
 import type { Expect } from '../protocol/messages.ts';
 import type { Conversation, SessionContext } from '../device/session.ts';
 import type { VoiceChannel, VoiceResult } from './voice.ts';
+import { sessionSettings, toDialogConfidence, type SessionSiteSettings, type SiteSettings } from '../site-settings.ts';
 
 export interface DialogConversationDeps {
   runtime: DialogRuntime;
@@ -18,6 +19,8 @@ export interface DialogConversationDeps {
   noInputMs: number;
   /** Records the operator of a session once signed on. */
   setOperator(sessionId: string, operatorId: number | null): void;
+  /** The site's process settings (endpointing, no-input, confidence thresholds), changeable at run time. */
+  siteSettings: SiteSettings;
 }
 
 interface Persisted { dialog: unknown }
@@ -42,20 +45,35 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
   let expectation: Expectation | null = null;
   let noInputTimer: NodeJS.Timeout | null = null;
   let closed = false;
+  let siteVersion = -1;
+  let site: SessionSiteSettings = { endpoint: {} };
+  let noInputMs = deps.noInputMs;
+  const bands = { reject: deps.runtime.settings.confidenceReject, accept: deps.runtime.settings.confidenceAccept };
+
+  /** Picks up changed site settings (cached; re-read every few seconds). */
+  async function refreshSite(): Promise<void> {
+    const { values, version } = await deps.siteSettings.get(ctx.siteId);
+    if (version === siteVersion) return;
+    siteVersion = version;
+    site = sessionSettings(values);
+    noInputMs = site.noInputMs ?? deps.noInputMs;
+    voice?.setEndpoint(site.endpoint);
+  }
   const resumeState = (restored as Persisted | null)?.dialog;
 
   const clearNoInput = (): void => { if (noInputTimer) { clearTimeout(noInputTimer); noInputTimer = null; } };
   const armNoInput = (): void => {
     clearNoInput();
-    if (deps.noInputMs <= 0 || closed || !expectation) return;
+    if (noInputMs <= 0 || closed || !expectation) return;
     noInputTimer = setTimeout(() => {
       noInputTimer = null;
       ctx.enqueue('noinput', () => feed({ type: 'noinput' }));
-    }, deps.noInputMs);
+    }, noInputMs);
     noInputTimer.unref();
   };
 
   async function apply(outputs: DialogOutput[]): Promise<void> {
+    await refreshSite();
     for (const o of outputs) {
       switch (o.type) {
         case 'prompt':
@@ -124,7 +142,8 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
       }
       ctx.send({ type: 'recognized', text: r.text, confidence: r.confidence });
       const turn = ctx.logTurn('utterance', { text: r.text, hypothesis: r.hypothesis ?? r.text, confidence: r.confidence, latencyMs: r.latencyMs });
-      await feed({ type: 'answer', text: r.text, confidence: r.confidence, source: 'voice' }, { turn });
+      const confidence = toDialogConfidence(r.confidence, site, bands);
+      await feed({ type: 'answer', text: r.text, confidence, source: 'voice' }, { turn });
     });
   }
 

@@ -1,0 +1,34 @@
+/** Per-site process settings reach running sessions: confidence bands, endpointing, no-input. */
+import t from 'tap';
+import { sessionSettings, toDialogConfidence } from '../site-settings.ts';
+import { addDevice, startTestGateway, TestDevice } from './helpers.ts';
+
+const bands = { reject: 0.3, accept: 0.7 };
+
+t.test('site thresholds decide the dialog band of a confidence', async (t) => {
+  const none = sessionSettings(new Map());
+  for (const c of [0, 0.2, 0.5, 0.9]) t.equal(toDialogConfidence(c, none, bands), c, 'identity when the site sets nothing');
+  const s = sessionSettings(new Map<string, unknown>([['asr.minConfidence', 0.6], ['asr.confirmBelowConfidence', 0.85]]));
+  t.ok(toDialogConfidence(0.55, s, bands) < bands.reject, 'below the site minimum: rejected');
+  const mid = toDialogConfidence(0.8, s, bands);
+  t.ok(mid >= bands.reject && mid < bands.accept, 'between: confirmed');
+  t.ok(toDialogConfidence(0.9, s, bands) >= bands.accept, 'above: accepted');
+  const onlyLow = sessionSettings(new Map<string, unknown>([['asr.minConfidence', 0.2]]));
+  t.ok(toDialogConfidence(0.25, onlyLow, bands) >= bands.reject, 'a lower site minimum lets the dialog confirm instead of reject');
+  t.equal(toDialogConfidence(0.95, onlyLow, bands), 0.95);
+  t.same(sessionSettings(new Map<string, unknown>([['asr.endSilenceMs', 400], ['asr.maxSpeechMs', 5000], ['asr.noInputTimeoutMs', 2000]])),
+    { endpoint: { trailingSilenceMs: 400, maxUtteranceMs: 5000 }, noInputMs: 2000 });
+});
+
+t.test("a site's no-input timeout applies to its sessions", async (t) => {
+  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false', NO_INPUT_MS: '600000' });
+  t.teardown(() => g.stop());
+  await g.db.pool.query("INSERT INTO process_settings (site_id, key, value_type, value) VALUES ('S1', 'asr.noInputTimeoutMs', 'int', '1000')");
+  const dev = await addDevice(g);
+  const d = await TestDevice.open(g.wsUrl);
+  d.hello(dev);
+  const first = await d.waitFor('prompt');
+  const again = await d.waitFor('prompt', (p) => p.seq > first.seq, 5000);
+  t.equal(again.node, first.node, 'the picker said nothing: the same question again (no-input)');
+  d.close();
+});
