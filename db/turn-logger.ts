@@ -14,6 +14,8 @@ import { applyStatesSafe, insertTurnsSafe, timed, type RejectedRow, type StateUp
 
 export type { TurnLoggerEvent, TurnLoggerOptions, TurnLoggerStats } from './turn-logger-types.ts';
 
+interface TakenStates { updates: StateUpdate[]; version: number }
+
 const isValidTurn = (t: TurnRecord): boolean =>
   typeof t === 'object' && t !== null && typeof t.sessionId === 'string' && typeof t.siteId === 'string'
   && Number.isInteger(t.seq) && t.at instanceof Date && !Number.isNaN(t.at.getTime()) && typeof t.kind === 'string';
@@ -35,7 +37,12 @@ export class TurnLogger {
   private flushTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private backoffMs: number;
-  private waiters: Array<() => void> = [];
+  /** flush() bookkeeping: turns leave the FIFO queue in order, so counters suffice. */
+  private enqueued = 0;
+  private settled = 0;
+  private stateVersion = 0;
+  private statesSettled = 0;
+  private waiters: Array<{ turns: number; states: number; resolve: () => void }> = [];
   private readonly s = { written: 0, duplicates: 0, spooled: 0, replayed: 0, batches: 0, failures: 0, rejected: 0, dropped: 0 };
 
   constructor(private readonly opts: TurnLoggerOptions) {
@@ -75,6 +82,7 @@ export class TurnLogger {
       return;
     }
     this.queue.push(turn);
+    this.enqueued++;
     this.schedule(this.queue.length >= this.o.batchSize || this.queue.length > this.o.queueMax);
   }
 
@@ -97,13 +105,14 @@ export class TurnLogger {
     }
     const prev = this.states.get(sessionId);
     if (!prev || prev.lastSeq <= lastSeq) this.states.set(sessionId, { sessionId, stateJson, lastSeq });
+    this.stateVersion++;
     this.schedule(false);
   }
 
   /** Resolves once everything logged before the call is in the database or in the spool. */
   flush(): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
+      this.waiters.push({ turns: this.enqueued, states: this.stateVersion, resolve });
       this.schedule(true);
     });
   }
@@ -127,8 +136,11 @@ export class TurnLogger {
       this.log_.error({ code: 'TURNS_LOST_AT_CLOSE', turns: this.queue.length, states: this.states.size },
         'turn logger closed with entries neither the database nor the spool could take');
       this.emit({ type: 'dropped', rows: this.queue.length });
+      this.settled += this.queue.length;
+      this.statesSettled = this.stateVersion;
       this.queue = [];
       this.states.clear();
+      this.settleWaiters();
     }
     this.closed = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -193,11 +205,15 @@ export class TurnLogger {
     }
   }
 
+  /** Resolves the flush() calls whose turns and states are all in the database or the spool. */
   private settleWaiters(): void {
-    if (this.queue.length > 0 || this.states.size > 0 || this.waiters.length === 0) return;
-    const w = this.waiters;
-    this.waiters = [];
-    for (const resolve of w) resolve();
+    if (this.waiters.length === 0) return;
+    const keep: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (this.settled >= w.turns && this.statesSettled >= w.states) w.resolve();
+      else keep.push(w);
+    }
+    this.waiters = keep;
   }
 
   private async step(): Promise<boolean> {
@@ -218,19 +234,22 @@ export class TurnLogger {
     return this.write(this.queue.splice(0, this.o.batchSize), this.takeStates());
   }
 
-  private takeStates(): StateUpdate[] {
-    const out = [...this.states.values()];
+  /** Takes the coalesced states; `version` covers every logState call so far. */
+  private takeStates(): TakenStates {
+    const updates = [...this.states.values()];
     this.states.clear();
-    return out;
+    return { updates, version: this.stateVersion };
   }
 
   /** Direct write of one batch, then the coalesced states (one statement each). */
-  private async write(batch: TurnRecord[], states: StateUpdate[]): Promise<boolean> {
+  private async write(batch: TurnRecord[], states: TakenStates): Promise<boolean> {
     let turnsDone = false;
     try {
       await this.insert(batch, 'queue');
       turnsDone = true;
-      await this.applyStates(states);
+      this.settled += batch.length;
+      await this.applyStates(states.updates);
+      this.statesSettled = Math.max(this.statesSettled, states.version);
       return true;
     } catch (err) {
       this.s.failures++;
@@ -269,19 +288,19 @@ export class TurnLogger {
     }
   }
 
-  private requeue(turns: TurnRecord[], states: StateUpdate[]): void {
+  private requeue(turns: TurnRecord[], states: TakenStates): void {
     this.queue.unshift(...turns);
-    for (const u of states) {
+    for (const u of states.updates) {
       const now = this.states.get(u.sessionId);
       if (!now || now.lastSeq < u.lastSeq) this.states.set(u.sessionId, u);
     }
   }
 
   /** Appends to the spool; on a disk error puts everything back and retries later. */
-  private async spill(turns: TurnRecord[], states: StateUpdate[], reason: 'db-down' | 'queue-full' | 'flush'): Promise<boolean> {
-    if (turns.length === 0 && states.length === 0) return true;
+  private async spill(turns: TurnRecord[], states: TakenStates, reason: 'db-down' | 'queue-full' | 'flush'): Promise<boolean> {
+    const rows = turns.length + states.updates.length;
     try {
-      await this.spool.append([...turns.map(encodeTurn), ...states.map(encodeState)]);
+      await this.spool.append([...turns.map(encodeTurn), ...states.updates.map(encodeState)]);
     } catch (err) {
       this.log_.error({ ...errFields(err), spoolDir: this.opts.spoolDir, rows: turns.length }, 'turn spool write failed; keeping entries in memory');
       this.spoolOk = false;
@@ -289,8 +308,12 @@ export class TurnLogger {
       this.scheduleRetry();
       return false;
     }
-    this.s.spooled += turns.length + states.length;
-    this.emit({ type: 'spooled', rows: turns.length + states.length, reason });
+    this.settled += turns.length;
+    this.statesSettled = Math.max(this.statesSettled, states.version);
+    if (rows > 0) {
+      this.s.spooled += rows;
+      this.emit({ type: 'spooled', rows, reason });
+    }
     return true;
   }
 

@@ -210,3 +210,20 @@ t.test('unusable spool folder: writes still go to the database; close is bounded
   t.ok(Date.now() - t0 < 3000, 'close returned');
   t.equal(logger.stats().dropped, 10, 'the lost turns are counted');
 });
+
+t.test('flush() waits only for what was logged before it, even under continuous logging', async (t) => {
+  const logger = new TurnLogger({ ...base(db.pool, await tmp()), batchSize: 20 });
+  await logger.start();
+  const sid = randomUUID();
+  const all = turns(sid, 1, 5000);
+  for (const turn of all.slice(0, 100)) logger.log(turn);
+  let next = 100;
+  const feeder = setInterval(() => { for (let i = 0; i < 10 && next < all.length; i++) logger.log(all[next++]!); }, 1);
+  t.teardown(() => clearInterval(feeder));
+  await logger.flush();
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM dialog_turns WHERE session_id = $1 AND seq <= 100', [sid]);
+  t.equal(rows[0].n, 100, 'the first 100 are in the table when flush resolves');
+  clearInterval(feeder);
+  await logger.close();
+  t.equal(await count(db.pool, sid), next, 'and everything logged later once closed');
+});
