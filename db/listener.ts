@@ -204,7 +204,7 @@ export class DbListener {
       },
       parse: (raw) => raw, // parsed and checked in onNotification
     });
-    sub.events.on('notification', (n) => { if (this.sub === sub) this.onNotification(n.channel, n.payload as unknown); });
+    sub.events.on('notification', (n) => { if (!this.abandoned.has(sub)) this.onNotification(n.channel, n.payload as unknown); });
     sub.events.on('reconnect', (attempt) => {
       if (this.sub !== sub) return;
       if (this.state === 'connected') {
