@@ -57,6 +57,7 @@ export interface AsrStream {
 
 let nextUtt = 1;
 const GATE = 10 ** (-55 / 20);
+const WARM_WINDOWS = 8;
 
 export class StreamImpl extends EventEmitter implements AsrStream {
   readonly vadSlot: number;
@@ -64,7 +65,9 @@ export class StreamImpl extends EventEmitter implements AsrStream {
   private win = new Float32Array(WIN);
   private winFill = 0;
   /** Windows in order, each waiting for its probability. */
-  readonly pending: { x: Float32Array; prob: number | null; at: number }[] = [];
+  readonly pending: { x: Float32Array; prob: number | null; at: number; warm?: boolean }[] = [];
+  /** Last plainly silent windows: replayed to Silero before the next loud one (its state needs the lead-in). */
+  private gated: Float32Array[] = [];
   private expectation: Expectation | null = null;
   private grammar: CompiledGrammar | null = null;
   private readonly ep: Endpointer;
@@ -121,7 +124,15 @@ export class StreamImpl extends EventEmitter implements AsrStream {
         for (let i = 0; i < WIN; i++) e += w[i]! * w[i]!;
         // A cheap gate may only skip windows that are plainly silent; Silero decides the rest.
         const silent = Math.sqrt(e / WIN) < GATE;
-        this.pending.push({ x: w, prob: silent ? 0 : null, at: performance.now() });
+        const at = performance.now();
+        if (silent) {
+          this.gated.push(w);
+          if (this.gated.length > WARM_WINDOWS) this.gated.shift();
+        } else {
+          for (const g of this.gated) this.pending.push({ x: g, prob: null, at, warm: true });
+          this.gated = [];
+        }
+        this.pending.push({ x: w, prob: silent ? 0 : null, at });
         if (!silent) this.host.enqueueVad(this);
       }
     }
@@ -132,6 +143,7 @@ export class StreamImpl extends EventEmitter implements AsrStream {
   drain(): void {
     while (this.pending.length && this.pending[0]!.prob !== null) {
       const w = this.pending.shift()!;
+      if (w.warm) continue;
       this.ep.window(w.x, w.prob!);
     }
   }

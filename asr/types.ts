@@ -30,8 +30,8 @@ export interface EndpointSettings {
 
 export const DEFAULT_ENDPOINT: EndpointSettings = {
   speechStartMs: 64,
-  trailingSilenceMs: 600,
-  earlyEndSilenceMs: 250,
+  trailingSilenceMs: 700,
+  earlyEndSilenceMs: 350,
   maxUtteranceMs: 8000,
   preRollMs: 300,
   vadThreshold: 0.5,

@@ -1,0 +1,21 @@
+/** `npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--bias W] [--filler W]` */
+import { parseArgs } from 'node:util';
+import { evaluate, type SpeakerRow } from './evaluate.ts';
+
+const { values } = parseArgs({ options: {
+  data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' },
+} });
+if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json]\n'); process.exit(2); }
+const num = (s?: string): number | undefined => (s === undefined ? undefined : Number(s));
+const r = await evaluate({
+  data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
+  biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
+});
+if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+else {
+  const f = (x: unknown): string => (typeof x === 'number' ? x.toFixed(4) : String(x));
+  for (const [k, v] of Object.entries(r)) if (k !== 'speakers') process.stdout.write(`${k.padEnd(20)} ${f(v)}\n`);
+  process.stdout.write('\nspeaker      si      check_acc check_fa sd3     fused\n');
+  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.sd3)} ${f(s.fused)}\n`);
+}

@@ -1,0 +1,51 @@
+/** Labelled audio for the evaluation: FSDD-style folders and flite-synthesised out-of-grammar words. */
+import { readdirSync, mkdtempSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readWav, resample } from '../audio.ts';
+
+export interface Take { digit: number; speaker: string; take: number; audio: Float32Array }
+
+/** Reads `DIGIT_SPEAKER_TAKE.wav` files, resampled to 16 kHz as a device would deliver them. */
+export function loadDigits(dir: string, filter: (t: { digit: number; speaker: string; take: number }) => boolean = () => true): Take[] {
+  const out: Take[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    const m = /^(\d)_([A-Za-z0-9-]+)_(\d+)\.wav$/.exec(f);
+    if (!m) continue;
+    const meta = { digit: Number(m[1]), speaker: m[2]!, take: Number(m[3]) };
+    if (!filter(meta)) continue;
+    const w = readWav(path.join(dir, f));
+    out.push({ ...meta, audio: resample(w.samples, w.sampleRate) });
+  }
+  return out;
+}
+
+export const OOG_WORDS = ['hello', 'banana', 'pallet', 'stop', 'water', 'truck', 'left', 'window', 'purple', 'monday', 'kitchen',
+  'orange', 'paper', 'doctor', 'forklift'];
+export const FLITE_VOICES = ['kal', 'slt', 'rms', 'awb'];
+
+export function fliteAvailable(): boolean {
+  try { execFileSync('flite', ['-lv'], { stdio: 'pipe' }); return true; } catch { return false; }
+}
+
+/** Synthesises `text` with flite (8 kHz for kal, 16 kHz others) and returns 16 kHz audio. */
+export function synth(text: string, voice: string, dir = mkdtempSync(path.join(tmpdir(), 'vm-flite-'))): Float32Array {
+  const file = path.join(dir, `${voice}-${text.replace(/[^a-z0-9]+/gi, '_')}.wav`);
+  if (!existsSync(file)) execFileSync('flite', ['-voice', voice, '-t', text, '-o', file], { stdio: 'pipe' });
+  const w = readWav(file);
+  return resample(w.samples, w.sampleRate);
+}
+
+/** Out-of-grammar audio: files of a folder (any names), or the built-in flite set. */
+export function loadOog(dir?: string): Float32Array[] {
+  if (dir) return readdirSync(dir).filter((f) => f.endsWith('.wav')).sort().map((f) => { const w = readWav(path.join(dir, f)); return resample(w.samples, w.sampleRate); });
+  const tmp = mkdtempSync(path.join(tmpdir(), 'vm-oog-'));
+  return FLITE_VOICES.flatMap((v) => OOG_WORDS.map((w) => synth(w, v, tmp)));
+}
+
+/** Deterministic PRNG for reproducible trials. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+}

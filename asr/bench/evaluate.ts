@@ -1,0 +1,133 @@
+/**
+ * The accuracy evaluation behind `npm run bench:asr` and the real-speech CI test. Every
+ * utterance goes through the real pipeline (stream → batched VAD → endpointing → worker pool →
+ * fusion), fed faster than real time, with silence around it as a device would send.
+ */
+import { performance } from 'node:perf_hooks';
+import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation } from '../index.ts';
+import { loadDigits, loadOog, rng, type Take } from './corpus.ts';
+
+export interface EvalOptions {
+  data: string; oog?: string; limitPerSpeaker?: number; checkTrials?: number; workers?: number;
+  biasWeight?: number; fillerWeight?: number; seed?: number;
+}
+
+const CMDS = ['ready', 'repeat', 'say again', 'skip', 'short', 'help', 'how much more', 'sign off', 'cancel', 'talk louder', 'talk softer', 'talk faster', 'talk slower'];
+
+function frame(audio: Float32Array, leadMs = 300, tailMs = 900): Int16Array {
+  const out = new Int16Array(Math.round((leadMs + tailMs) * 16) + audio.length);
+  const o = Math.round(leadMs * 16);
+  for (let i = 0; i < audio.length; i++) out[o + i] = Math.max(-32768, Math.min(32767, Math.round(audio[i]! * 32768)));
+  return out;
+}
+
+/** Runs one utterance through a fresh stream and returns its result (null: no speech found). */
+export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false): Promise<AsrResult | null> {
+  const s = engine.createStream({ sessionId: 'bench', sampleRate: 16000, language: 'en', operatorId });
+  s.setExpectation(e);
+  const pcm = frame(audio);
+  const done = new Promise<AsrResult | null>((resolve) => {
+    s.on('result', resolve);
+    s.on('busy', () => resolve({ status: 'nomatch', reason: 'low_confidence', confidence: 0, timing: { speechStartMs: 0, speechEndMs: 0, resultMs: 0 } }));
+    s.on('error', () => resolve(null));
+    setTimeout(() => resolve(null), 20000).unref();
+  });
+  const t0 = performance.now();
+  for (let i = 0, k = 0; i < pcm.length; i += 320, k++) {
+    if (realTime) { const wait = t0 + k * 20 - performance.now(); if (wait > 1) await new Promise((r) => setTimeout(r, wait)); }
+    s.pushFrame(pcm.subarray(i, i + 320));
+  }
+  const r = await done;
+  s.close();
+  return r;
+}
+
+async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]!); } }));
+  return out;
+}
+
+function join(parts: Float32Array[], gapsMs: number[]): Float32Array {
+  const n = parts.reduce((a, p) => a + p.length, 0) + gapsMs.reduce((a, g) => a + Math.round(g * 16), 0);
+  const out = new Float32Array(n);
+  let o = 0;
+  parts.forEach((p, i) => { out.set(p, o); o += p.length + (i < gapsMs.length ? Math.round(gapsMs[i]! * 16) : 0); });
+  return out;
+}
+
+export interface SpeakerRow { speaker: string; si: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number }
+
+export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  const takes = loadDigits(o.data);
+  const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
+  const lim = o.limitPerSpeaker ?? Infinity;
+  const store = new MemoryTemplateStore();
+  const common = { workers: o.workers, templateStore: store, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const si = await AsrEngine.load(common);
+  const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
+  const conc = 8;
+  const digitE: Expectation = { kind: 'digits', length: 1, commands: CMDS };
+  const rows: SpeakerRow[] = [];
+  const resultMs: number[] = [];
+  let inGrammar = 0, falseRej = 0, noResult = 0;
+  const rand = rng(o.seed ?? 7);
+  for (const [si_, spk] of speakers.entries()) {
+    const mine = takes.filter((t) => t.speaker === spk);
+    const opId = 1000 + si_;
+    for (let d = 0; d < 10; d++) {
+      const enr = mine.filter((t) => t.digit === d && t.take <= 2);
+      if (enr.length) await si.enroll(opId, String(d), enr.map((t) => ({ pcm: t.audio, sampleRate: 16000 })));
+    }
+    await sd.loadTemplates(opId);
+    const test = mine.filter((t) => t.take > 2).filter((_, i, a) => i < lim || a.length <= lim);
+    const siSet = mine.filter((_, i) => i < lim * 1.06);
+    const siRes = await pool(siSet, conc, (t) => recognise(si, t.audio, digitE));
+    siRes.forEach((r) => { if (r) resultMs.push(r.timing.resultMs); });
+    const ok = (r: AsrResult | null, t: Take): boolean => r?.status === 'match' && r.text === String(t.digit);
+    const siAcc = siRes.filter((r, i) => ok(r, siSet[i]!)).length / siSet.length;
+    noResult += siRes.filter((r) => r === null).length;
+    inGrammar += siRes.length; falseRej += siRes.filter((r) => !r || r.status === 'nomatch').length;
+    const sdRes = await pool(test, conc, (t) => recognise(sd, t.audio, digitE, opId));
+    const fuRes = await pool(test, conc, (t) => recognise(si, t.audio, digitE, opId));
+    // check strings: 2–3 digits of this speaker joined with 100–250 ms gaps
+    const trials = Array.from({ length: o.checkTrials ?? 100 }, () => {
+      const len = rand() < 0.5 ? 2 : 3;
+      const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
+      const said = parts.map((p) => p.digit).join('');
+      const pos = Math.floor(rand() * len);
+      const other = [...said]; other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
+      return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said, other: other.join(''), len };
+    });
+    const acc = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }));
+    const fa = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }));
+    rows.push({
+      speaker: spk, si: siAcc, n: siSet.length,
+      checkAccept: acc.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.said).length / trials.length,
+      checkFalseAccept: fa.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.other).length / trials.length,
+      sd3: sdRes.filter((r, i) => ok(r, test[i]!)).length / test.length,
+      fused: fuRes.filter((r, i) => ok(r, test[i]!)).length / test.length,
+    });
+  }
+  // latency: real-time feeding (20 ms frames every 20 ms), 8 concurrent streams
+  const lat = takes.filter((_, i) => i % Math.max(1, Math.floor(takes.length / 64)) === 0).slice(0, 64);
+  const latRes = await pool(lat, conc, (t) => recognise(si, t.audio, digitE, undefined, true));
+  const rtMs = latRes.filter((r): r is AsrResult => r !== null).map((r) => r.timing.resultMs).sort((a, b) => a - b);
+  const oog = loadOog(o.oog);
+  const oogRes = await pool(oog, conc, (a) => recognise(si, a, digitE));
+  const m = si.metrics();
+  await Promise.all([si.close(), sd.close()]);
+  const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
+  resultMs.sort((a, b) => a - b);
+  return {
+    si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'),
+    sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'),
+    oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
+    false_rejection: falseRej / inGrammar,
+    p95_result_ms: rtMs[Math.floor(rtMs.length * 0.95)] ?? 0, p50_result_ms: rtMs[Math.floor(rtMs.length * 0.5)] ?? 0, rtf: m.rtf,
+    p95_result_ms_batch: resultMs[Math.floor(resultMs.length * 0.95)] ?? 0, no_result: noResult,
+    speakers: rows, oog_files: oog.length, seconds: (performance.now() - t0) / 1000,
+  };
+}
