@@ -227,3 +227,27 @@ t.test('flush() waits only for what was logged before it, even under continuous 
   await logger.close();
   t.equal(await count(db.pool, sid), next, 'and everything logged later once closed');
 });
+
+t.test('dialog state logged during an outage is spooled and applied after it', async (t) => {
+  const dev = randomUUID();
+  await db.pool.query("INSERT INTO devices (id, site_id, label, token_hash) VALUES ($1, 'S1', $2, 'x')", [dev, `d-${dev}`]);
+  const sess = randomUUID();
+  await db.pool.query("INSERT INTO device_sessions (id, site_id, device_id, gateway_node) VALUES ($1, 'S1', $2, 'n1')", [sess, dev]);
+  const { host, port } = hostPort(db.url);
+  const proxy = await startTcpProxy(host, port);
+  const pool = createPool({ connectionString: proxy.url(db.url), max: 2, onError: () => undefined });
+  t.teardown(async () => { await pool.end(); await proxy.close(); });
+  const logger = new TurnLogger(base(pool, await tmp()));
+  await logger.start();
+  proxy.cut();
+  for (const turn of turns(sess, 1, 5)) logger.log(turn);
+  logger.logState(sess, { node: 'during-outage' }, 5);
+  await logger.flush();
+  t.ok(logger.stats().spooled >= 6, 'turns and state spooled');
+  proxy.restore();
+  await until('replayed', () => logger.stats().spoolSegments === 0 && logger.stats().dbUp);
+  const { rows } = await db.pool.query('SELECT dialog_state, last_seq FROM device_sessions WHERE id = $1', [sess]);
+  t.match(rows[0], { dialog_state: { node: 'during-outage' }, last_seq: 5 });
+  t.equal(await count(db.pool, sess), 5);
+  await logger.close();
+});
