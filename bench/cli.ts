@@ -63,6 +63,7 @@ const audio = await loadAudio(o.audioDir, { takes: o.takes, seed: o.seed });
 progress.note(`bench: ${audio.bank.frameCount} audio frames from ${audio.speakers.length} speakers ready in ${Math.round(audio.loadMs)} ms`);
 
 const needed = o.findCapacity ? o.maxSessions : o.sessions;
+mkdirSync(o.out, { recursive: true });
 let gw: LocalGateway | null = null;
 let wms: LocalWmsSim | null = null;
 let truth: Truth | null = null;
@@ -83,7 +84,6 @@ let creds: DeviceCreds[];
 let wsUrl: string;
 let metricsUrl: string;
 let pid: number | undefined;
-mkdirSync(o.out, { recursive: true });
 if (o.target) {
   try {
     creds = JSON.parse(readFileSync(o.devicesFile!, 'utf8')) as DeviceCreds[];
@@ -114,7 +114,7 @@ const stopAll = async (): Promise<void> => {
 process.on('SIGINT', () => { void stopAll().then(() => process.exit(130)); });
 
 const script: Script = o.mode === 'idle' ? new IdleScript()
-  : o.mode === 'picking' ? new PickingScript(truth!, needed, o.answers === 'text') : new EchoScript();
+  : o.mode === 'picking' ? new PickingScript(truth!, needed, o.answers === 'text', o.signOn) : new EchoScript();
 const runBase = {
   wsUrl, bank: audio.bank, script, audio: o.audioMode, speechDuty: o.speechDuty, seed: o.seed,
   connectRate: o.connectRate, voices: audio.speakers, warmupS: o.warmupS, mode: o.mode, pid, metricsUrl, progress,
@@ -146,13 +146,14 @@ try {
   } else {
     result = await runLoad({ ...runBase, creds: creds.slice(0, o.sessions), durationS: o.durationS });
     figures = strip(result);
-    html = htmlReport(`Voiceman bench: ${o.sessions} sessions, ${o.mode}`, result, { json: result });
+    html = htmlReport(`Voiceman bench: ${o.sessions} sessions, ${o.mode}`, result, { json: figures });
   }
   say('\nSummary');
   say(summaryTable(result));
   writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
   writeFileSync(path.join(o.out, 'report.html'), html);
-  say(`\nWrote ${path.join(o.out, 'result.json')} and ${path.join(o.out, 'report.html')}`);
+  writeFileSync(path.join(o.out, 'turns.jsonl'), result.turn_log.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  say(`\nWrote ${path.join(o.out, 'result.json')}, report.html and turns.jsonl`);
   if (base) {
     const deltas = compare(base, figures, { ...DEFAULT_COMPARE, relThreshold: o.threshold / 100 });
     say(`\nCompared with ${o.compare} (threshold ${o.threshold} %):\n${formatDeltas(deltas)}`);
@@ -166,6 +167,6 @@ process.exit(exitCode);
 
 /** The result without its per-second arrays (what --json prints). */
 function strip(r: BenchResult): Record<string, unknown> {
-  const { timeline: _t, latency_windows: _l, accuracy_windows: _a, ...rest } = r;
+  const { timeline: _t, latency_windows: _l, accuracy_windows: _a, turn_log: _g, ...rest } = r;
   return rest;
 }

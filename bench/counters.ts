@@ -10,6 +10,10 @@ export interface TurnRecordB {
   decisionMs: number;
   reprompt: boolean;
   interrupted: boolean;
+  /** Answered on the keypad (no speech): not in the voice latency or accuracy figures. */
+  typed: boolean;
+  /** The prompt that was answered, and the one that came back. */
+  asked: PromptMsg | null;
   prompt: PromptMsg;
 }
 
@@ -53,26 +57,45 @@ export class TurnStats implements TurnSink {
   noResult = 0;
   reprompts = 0;
   interrupted = 0;
+  typed = 0;
+  /** Per question node: answers, correct, wrong, no-match (voice answers only). */
+  byNode = new Map<string, { n: number; correct: number; wrong: number; nomatch: number }>();
   private window: Array<{ t: number; ok: boolean }> = [];
+  /** The first `keep` measured turns, for turns.jsonl (what was said, what was understood). */
+  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; typed: boolean; next: string }> = [];
+  keep = 20000;
 
   /** Forgets everything (the ramp and warm-up are not measured). */
   reset(): void {
     this.gap = new Samples();
     this.decision = new Samples();
-    this.turns = this.withResult = this.correct = this.wrong = this.noResult = this.reprompts = this.interrupted = 0;
+    this.turns = this.withResult = this.correct = this.wrong = this.noResult = this.reprompts = this.interrupted = this.typed = 0;
+    this.byNode = new Map();
     this.window = [];
+    this.log.length = 0;
   }
 
   turn(t: TurnRecordB): void {
     this.turns += 1;
+    if (this.log.length < this.keep) {
+      this.log.push({
+        t: Math.round(t.at), node: t.asked?.node ?? '', said: t.said, recognized: t.recognized,
+        gap: Math.round(t.gapMs), decision: Math.round(t.decisionMs), reprompt: t.reprompt, typed: t.typed, next: t.prompt.text.slice(0, 80),
+      });
+    }
     if (t.interrupted) { this.interrupted += 1; return; }
+    if (t.reprompt) this.reprompts += 1;
+    if (t.typed) { this.typed += 1; return; }
     this.gap.add(t.gapMs, t.at);
     this.decision.add(t.decisionMs, t.at);
-    if (t.reprompt) this.reprompts += 1;
-    if (t.recognized === null) { this.noResult += 1; return; }
+    const key = t.asked?.node ?? '?';
+    const nodeStats = this.byNode.get(key) ?? { n: 0, correct: 0, wrong: 0, nomatch: 0 };
+    this.byNode.set(key, nodeStats);
+    nodeStats.n += 1;
+    if (t.recognized === null) { this.noResult += 1; nodeStats.nomatch += 1; return; }
     this.withResult += 1;
     const ok = normAnswer(t.recognized) === normAnswer(t.said);
-    if (ok) this.correct += 1; else this.wrong += 1;
+    if (ok) { this.correct += 1; nodeStats.correct += 1; } else { this.wrong += 1; nodeStats.wrong += 1; }
     this.window.push({ t: t.at, ok });
   }
 

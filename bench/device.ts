@@ -14,7 +14,11 @@ export interface DeviceCreds { deviceId: string; token: string }
 export type PromptMsg = Extract<ServerMessage, { type: 'prompt' }>;
 
 /** What a picker answers to a prompt: the words to say, and whether to also send them as `text`. */
-export interface Answer { say: string; sendText: boolean }
+/**
+ * What a picker answers: `say` is spoken (streamed as audio); `sendText` also sends it as a `text`
+ * answer when the speech ends (echo); `keypad` sends it as `text` only, without speaking (typed).
+ */
+export interface Answer { say: string; sendText: boolean; keypad?: boolean }
 export interface Script {
   /** null: say nothing (an idle device, or a prompt that needs no answer). */
   answer(prompt: PromptMsg, picker: PickerInfo): Answer | null;
@@ -169,9 +173,11 @@ export class SimDevice {
         recognized: this.recognized,
         gapMs: interrupted ? NaN : now - this.speechEndAt,
         // the server's input ended with the text (typed answers) or the last frame (voice)
-        decisionMs: interrupted ? NaN : now - (this.answer.sendText ? this.speechEndAt : this.lastFrameAt),
+        decisionMs: interrupted ? NaN : now - (this.answer.sendText || this.answer.keypad ? this.speechEndAt : this.lastFrameAt),
+        typed: this.answer.keypad === true,
         reprompt: this.lastPrompt !== null && isReprompt(this.lastPrompt, p),
         interrupted,
+        asked: this.lastPrompt,
         prompt: p,
       });
     }
@@ -214,6 +220,14 @@ export class SimDevice {
     const frames = this.o.bank.frames;
     switch (this.st) {
       case St.Listening:
+        if (now >= this.wakeAt && this.utt && this.answer?.keypad) {
+          this.cseq += 1;
+          this.sendJson({ type: 'text', cseq: this.cseq, text: this.answer.say });
+          this.speechEndAt = this.lastFrameAt = now;
+          this.st = St.Waiting;
+          this.wakeAt = now + this.o.turnTimeoutMs;
+          return 0;
+        }
         if (now >= this.wakeAt && this.utt) {
           this.st = St.Speaking;
           this.pos = 0;

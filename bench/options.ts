@@ -15,6 +15,7 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --mode M              echo | picking | idle (default echo; idle = --idle)
   --idle                sessions connect and stay silent; reports rss_per_idle_session_mb
   --answers M           picking: voice (speech only, default) | text (speech, then the same as a text answer)
+  --signon M            picking: keypad (operator number and PIN typed, default) | voice (spoken)
   --wms-url URL         picking with --target: the WMS simulator the gateway uses (ground truth)
   --speech-duty F       fraction of time a picker speaks (default 0.1)
   --audio-mode M        gate (speech + pre-roll + tail only, like the thin client) | continuous
@@ -41,7 +42,7 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
 export interface BenchOptions {
   sessions: number; durationS: number; warmupS: number;
   mode: 'echo' | 'picking' | 'idle';
-  answers: 'voice' | 'text'; wmsUrl?: string;
+  answers: 'voice' | 'text'; signOn: 'keypad' | 'voice'; wmsUrl?: string;
   speechDuty: number; audioMode: 'gate' | 'continuous';
   audioDir: string; takes: number;
   target?: string; devicesFile?: string; pid?: number;
@@ -77,7 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       args: argv, allowPositionals: false, strict: true,
       options: {
         sessions: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, mode: { type: 'string' },
-        idle: { type: 'boolean' }, answers: { type: 'string' }, 'wms-url': { type: 'string' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
+        idle: { type: 'boolean' }, answers: { type: 'string' }, signon: { type: 'string' }, 'wms-url': { type: 'string' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
         audio: { type: 'string' }, takes: { type: 'string' }, target: { type: 'string' }, devices: { type: 'string' },
         pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, out: { type: 'string' },
         json: { type: 'boolean' }, compare: { type: 'string' }, result: { type: 'string' }, threshold: { type: 'string' },
@@ -94,6 +95,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (mode !== 'echo' && mode !== 'picking' && mode !== 'idle') throw new OptionError(`--mode must be echo, picking or idle, got "${mode}"`);
   const answers = v.answers ?? 'voice';
   if (answers !== 'voice' && answers !== 'text') throw new OptionError(`--answers must be voice or text, got "${answers}"`);
+  const signOn = v.signon ?? 'keypad';
+  if (signOn !== 'keypad' && signOn !== 'voice') throw new OptionError(`--signon must be keypad or voice, got "${signOn}"`);
   const audioMode = v['audio-mode'] ?? 'gate';
   if (audioMode !== 'gate' && audioMode !== 'continuous') throw new OptionError(`--audio-mode must be gate or continuous, got "${audioMode}"`);
   if (v.target) {
@@ -116,6 +119,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmupS: int('warmup', v.warmup, 5, 0, 600),
     mode,
     answers,
+    signOn,
     wmsUrl: v['wms-url'],
     speechDuty: float('speech-duty', v['speech-duty'], 0.1, 0.01, 1),
     audioMode,

@@ -45,8 +45,11 @@ export class PickingScript implements Script {
   private readonly english: SimOperatorTruth[];
   private readonly pickers = new Map<number, PickerState>();
 
-  /** `typed`: answers go as `text` messages too (the keypad/button path), after the same speech. */
-  constructor(private readonly truth: Truth, sessions: number, private readonly typed = false) {
+  /**
+   * `typed`: every answer also goes as a `text` message when its speech ends.
+   * `signOn`: 'keypad' types the operator number and PIN (no speech); 'voice' says them.
+   */
+  constructor(private readonly truth: Truth, sessions: number, private readonly typed = false, private readonly signOn: 'keypad' | 'voice' = 'keypad') {
     this.english = truth.operators.filter((o) => o.language === 'en');
     if (this.english.length < sessions) {
       throw new TruthError('TOO_FEW_OPERATORS', `the WMS simulator has ${this.english.length} English operators; ${sessions} sessions need one each`);
@@ -66,6 +69,7 @@ export class PickingScript implements Script {
     const said = this.choose(p, node, s);
     if (said === null) return null;
     if (p.expect.kind !== 'yesno') s.said.set(node, said);
+    if (this.signOn === 'keypad' && (node === 'askOperator' || node === 'askPin')) return { say: said, sendText: false, keypad: true };
     return { say: said, sendText: this.typed };
   }
 
@@ -76,6 +80,8 @@ export class PickingScript implements Script {
       // "did you say 4 2?": yes only if that is what was said
       return normAnswer(confirm[1]!) === normAnswer(s.said.get(node) ?? '') ? 'yes' : 'no';
     }
+    // "Sign off? Say yes or no." (a misheard "sign off"): a picker at work says no
+    if (e.kind === 'yesno' && /sign off\?/i.test(p.text)) return 'no';
     switch (node) {
       case 'askOperator': s.aisle = null; return s.op.id;
       case 'askPin': return s.op.pin;

@@ -8,6 +8,7 @@ import { Sampler, type Point } from './sampler.ts';
 import { round } from './stats.ts';
 import type { DeviceCreds } from './device.ts';
 import type { Progress } from './progress.ts';
+import type { TurnStats } from './counters.ts';
 
 export interface RunOptions extends EngineOptions {
   creds: DeviceCreds[];
@@ -39,6 +40,9 @@ export interface BenchResult {
   decision_p95_ms: number | null;
   accuracy: number | null;
   reprompt_rate: number | null;
+  voice_turns: number;
+  typed_turns: number;
+  accuracy_by_node: Record<string, { n: number; correct: number; wrong: number; nomatch: number; accuracy: number | null }>;
   no_match_rate: number | null;
   errors: number;
   errors_during_ramp: number;
@@ -66,6 +70,8 @@ export interface BenchResult {
   timeline: Point[];
   latency_windows: Array<{ t: number; n: number; p: Array<number | null> }>;
   accuracy_windows: Array<{ t: number; n: number; acc: number }>;
+  /** Measured turns (first 20,000): written to turns.jsonl, not printed. */
+  turn_log: TurnStats['log'];
 }
 
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
@@ -135,7 +141,10 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     decision_p95_ms: round(ts.decision.p(95)),
     accuracy: o.mode === 'picking' ? round(ts.accuracy(), 4) : null,
     reprompt_rate: o.mode === 'picking' && measured ? round(ts.reprompts / measured, 4) : null,
-    no_match_rate: o.mode === 'picking' && measured ? round(ts.noResult / measured, 4) : null,
+    no_match_rate: o.mode === 'picking' && measured - ts.typed > 0 ? round(ts.noResult / (measured - ts.typed), 4) : null,
+    voice_turns: measured - ts.typed,
+    typed_turns: ts.typed,
+    accuracy_by_node: Object.fromEntries([...ts.byNode.entries()].sort().map(([k, v]) => [k, { ...v, accuracy: round(v.correct / v.n, 4) }])),
     errors: Object.values(errKinds).reduce((a, b) => a + b, 0),
     errors_during_ramp: rampErrors,
     error_kinds: errKinds,
@@ -161,6 +170,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     timeline: sampler.points,
     latency_windows: ts.gap.windows(5000).map((w) => ({ t: w.t, n: w.n, p: w.p.map((x) => round(x)) })),
     accuracy_windows: ts.accuracyWindows(10000),
+    turn_log: ts.log,
   };
 }
 

@@ -76,6 +76,7 @@ export function capacityCharts(steps: CapacityStep[], gapLimitMs: number): strin
 
 export function htmlReport(title: string, r: BenchResult, extra: { charts?: string[]; notes?: string[]; json?: unknown; gapLimitMs?: number } = {}): string {
   const charts = [...(extra.charts ?? []), ...runCharts(r, extra.gapLimitMs)];
+  const { turn_log: _omit, ...shown } = r;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:24px;max-width:1360px}pre{background:#f6f6f6;padding:12px;overflow:auto}
@@ -86,7 +87,7 @@ export function htmlReport(title: string, r: BenchResult, extra: { charts?: stri
 ${(extra.notes ?? []).map((n) => `<p>${esc(n)}</p>`).join('\n')}
 <pre>${esc(summaryTable(r))}</pre>
 <div class="charts">${charts.map((c) => `<div>${c}</div>`).join('\n')}</div>
-<details><summary>Raw result (JSON)</summary><pre>${esc(JSON.stringify(extra.json ?? r, null, 2))}</pre></details>
+<details><summary>Raw result (JSON)</summary><pre>${esc(JSON.stringify(extra.json ?? shown, null, 2))}</pre></details>
 </body></html>
 `;
 }

@@ -26,6 +26,10 @@ export function summaryTable(r: BenchResult): string {
     ['load generator CPU, tick late p99', `${f(r.loadgen_cpu_pct, ' %')}, ${f(r.loadgen_tick_late_p99_ms, ' ms')}`],
   ];
   if (r.rss_per_idle_session_mb !== undefined) rows.push(['RSS per idle session', f(r.rss_per_idle_session_mb, ' MB', 3)]);
+  if (r.typed_turns) rows.push(['voice / keypad turns', `${r.voice_turns} / ${r.typed_turns}`]);
+  for (const [k, v] of Object.entries(r.accuracy_by_node ?? {})) {
+    rows.push([`  ${k}`, `${v.correct}/${v.n} right, ${v.wrong} wrong, ${v.nomatch} no-match`]);
+  }
   for (const [k, v] of Object.entries(r.queues_max)) rows.push([`max ${k}`, f(v, '', 2)]);
   for (const [k, v] of Object.entries(r.error_kinds)) rows.push([`error: ${k}`, String(v)]);
   const w = Math.max(...rows.map(([k]) => k.length));

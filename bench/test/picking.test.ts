@@ -32,6 +32,7 @@ t.test('a picker answers each prompt of the built-in flows with the ground truth
   t.equal(say(prompt('picking.checkDigits', 'Did you say 4 1? Say yes or no.', { kind: 'yesno', commands: [] })), 'no', 'a misrecognition is refused');
   t.equal(say(prompt('picking.quantity', 'Pick 6.', { kind: 'number', min: 0, max: 6, commands: [] })), '6');
   t.equal(say(prompt('picking.checkDigits', 'Slot 14.', digits(3))), '905', 'same aisle, next slot');
+  t.equal(say(prompt('picking.quantity', 'Sign off? Say yes or no.', { kind: 'yesno', commands: [] })), 'no', 'a misheard sign off is refused');
   t.equal(say(prompt('picking.drop', 'Deliver to dock 2.', digits(2))), '61');
   t.equal(say(prompt('picking.noWork', 'No work. Say ready.', ready)), 'ready');
   t.equal(s.answer(prompt('picking.goAisle', 'Aisle 3.', ready), p1)?.sendText, false, 'voice answers by default');
