@@ -33,6 +33,26 @@ export function initialState(flow: Flow, opts: InitialOptions = {}): DialogState
   };
 }
 
+/**
+ * Copies everything the interpreter mutates (frames, their variable maps and loop cursors,
+ * counters, settings); values held in variables (an assignment's lines, …) are shared, because
+ * the interpreter only ever replaces them, never changes them in place.
+ */
+export function cloneState(s: DialogState): DialogState {
+  return {
+    ...s,
+    stack: s.stack.map((f) => ({
+      ...f,
+      vars: { ...f.vars },
+      loops: Object.fromEntries(Object.entries(f.loops).map(([k, l]) => [k, { ...l, order: [...l.order], skipped: [...l.skipped] }])),
+      ...(f.ret ? { ret: { ...f.ret } } : {}),
+    })),
+    tts: { ...s.tts },
+    ask: s.ask ? { ...s.ask } : null,
+    pins: { ...s.pins },
+  };
+}
+
 /** Runs nodes from the current frame's node until the dialog waits. */
 function run(ctx: Ctx): void {
   for (let visits = 0; ; visits++) {
@@ -208,7 +228,7 @@ function fail(ctx: Ctx, err: unknown): void {
 export function step(flow: Flow, state: DialogState, input: StepInput, options: StepOptions = {}): StepResult {
   const ctx: Ctx = {
     root: flow,
-    state: structuredClone(state),
+    state: cloneState(state),
     out: [],
     opts: { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) },
   };

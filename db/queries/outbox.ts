@@ -73,8 +73,12 @@ export async function claimDueOutbox(pool: Pool, opts: { limit: number; leaseMs:
   return rows.sort((a, b) => a.id - b.id);
 }
 
-export async function markOutboxDelivered(pool: Pool, id: number): Promise<void> {
-  await pool.query(`UPDATE wms_outbox SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, lease_until = NULL, last_error = NULL WHERE id = $1`, [id]);
+/** Marks delivered items (one statement for a whole round). */
+export async function markOutboxDelivered(pool: Pool, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  await pool.query(
+    `UPDATE wms_outbox SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, lease_until = NULL, last_error = NULL
+     WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 /** A failed attempt: try again after `delayMs`. Returns the attempts so far. */

@@ -77,7 +77,10 @@ export class OutboxDispatcher {
       const batch = await claimDueOutbox(this.pool, { limit: this.s.outboxBatch, leaseMs: this.s.outboxLeaseMs, ...(operatorId !== undefined ? { operatorId } : {}) });
       if (!batch.length) break;
       const results = await Promise.all(batch.map((row) => this.deliver(row)));
-      const ok = results.filter(Boolean).length;
+      const done = batch.filter((_r, i) => results[i]).map((r) => r.id);
+      await markOutboxDelivered(this.pool, done);
+      this.delivered += done.length;
+      const ok = done.length;
       total += ok;
       if (ok === 0) break; // everything due failed: wait for the backoff
     }
@@ -94,8 +97,10 @@ export class OutboxDispatcher {
       await this.drain(operatorId);
       const { pending, failing } = await pendingOutboxOfOperator(this.pool, operatorId);
       if (pending === 0) return true;
-      if (failing > 0 || Date.now() >= end) return false;
-      await new Promise((r) => setTimeout(r, 20));
+      const left = end - Date.now();
+      if (failing > 0 || left <= 0) return false;
+      // Another dispatch has it in flight: wait for this process's round, or a little.
+      await Promise.race([this.running ?? new Promise((r) => setTimeout(r, 50)), new Promise((r) => setTimeout(r, Math.min(left, 250)))]);
     }
   }
 
@@ -104,6 +109,7 @@ export class OutboxDispatcher {
     return Math.round(base * (0.5 + Math.random() * 0.5));
   }
 
+  /** Delivers one item; true = the host has it (marked delivered with its round), false = marked for retry or rejected. */
   private async deliver(row: OutboxRow): Promise<boolean> {
     const p = row.payload as Record<string, unknown>;
     const base = { idempotencyKey: row.idempotencyKey, operatorId: String(p.operatorId ?? ''), assignmentId: String(p.assignmentId ?? '') };
@@ -117,8 +123,6 @@ export class OutboxDispatcher {
       } else {
         await this.connector.completeAssignment(row.siteId, base);
       }
-      await markOutboxDelivered(this.pool, row.id);
-      this.delivered++;
       return true;
     } catch (err) {
       this.failures++;

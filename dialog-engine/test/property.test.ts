@@ -24,7 +24,10 @@ t.test('random inputs against the built-in flows', async (t) => {
     if (signOn) { d.type('12'); d.type('1234'); d.type('ready'); }
     for (const [i, f] of seq) {
       fault = f;
+      const old = d.state;
+      const before = JSON.stringify(old);
       d.send(i);
+      if (JSON.stringify(old) !== before) throw new Error('step changed its input state');
       steps++;
       if (!isDialogState(d.state)) throw new Error(`state left the schema: ${dialogStateErrors()}`);
       JSON.parse(JSON.stringify(d.state)); // plain JSON

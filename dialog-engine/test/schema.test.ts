@@ -11,7 +11,8 @@ const base = () => ({
 
 t.test('built-in flows are valid and the published schema file is current', async (t) => {
   const flows = await loadBuiltinFlows();
-  t.same(flows.map((f) => f.name).sort(), ['enrollment', 'main', 'picking', 'signon']);
+  const names = flows.map((f) => f.name);
+  for (const n of ['enrollment', 'main', 'picking', 'signon']) t.ok(names.includes(n), `built-in ${n}`);
   const file = JSON.parse(await readFile(fileURLToPath(new URL('../flow.schema.json', import.meta.url)), 'utf8'));
   t.same(file, flowJsonSchema(), 'run `npm run flow:schema` after changing schema.ts');
 });

@@ -3,14 +3,42 @@
  * call. Writes send the idempotency key as the `Idempotency-Key` header. Replies are checked
  * field by field; anything else is WMS_BAD_REPLY.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { WmsError, type Assignment, type ConnectorConfig, type ReferenceData, type Reply, type ValidateResult, type WmsConnector } from './types.ts';
 import { asAssignment, asReference, isObj } from './shapes.ts';
+
+const MAX_REPLY = 8 * 1024 * 1024;
 
 export class RestConnector implements WmsConnector {
   readonly kind = 'rest' as const;
   private readonly base: string;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   constructor(private readonly cfg: ConnectorConfig) {
     this.base = cfg.wmsUrl.replace(/\/+$/, '');
+  }
+
+  /** One HTTP exchange over the keep-alive agent, bounded by the timeout (connect + whole reply). */
+  private send(method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${this.base}${path}`);
+      const lib = url.protocol === 'https:' ? https : http;
+      const req = lib.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent });
+      const timer = setTimeout(() => req.destroy(new WmsError('WMS_TIMEOUT', `no reply from ${path} within ${this.cfg.wmsTimeoutMs} ms`)), this.cfg.wmsTimeoutMs);
+      req.on('error', (err) => { clearTimeout(timer); reject(err); });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = []; let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_REPLY) req.destroy(new WmsError('WMS_BAD_REPLY', `reply of ${path} larger than ${MAX_REPLY} bytes`));
+          else chunks.push(c);
+        });
+        res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }); });
+        res.on('error', (err) => { clearTimeout(timer); reject(err); });
+      });
+      req.end(body);
+    });
   }
 
   private async call(method: 'GET' | 'POST', path: string, siteId: string, body?: unknown, key?: string): Promise<{ status: number; json: unknown }> {
@@ -18,22 +46,14 @@ export class RestConnector implements WmsConnector {
     if (this.cfg.wmsAuthHeader) headers.authorization = this.cfg.wmsAuthHeader;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await fetch(`${this.base}${path}`, {
-        method, headers, signal: AbortSignal.timeout(this.cfg.wmsTimeoutMs), ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+      res = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
     } catch (err) {
-      const name = (err as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new WmsError('WMS_TIMEOUT', `no reply from ${path} within ${this.cfg.wmsTimeoutMs} ms`);
+      if (err instanceof WmsError) throw err;
       throw new WmsError('WMS_UNAVAILABLE', `cannot reach the WMS: ${(err as Error).message}`);
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new WmsError((err as Error).name === 'TimeoutError' ? 'WMS_TIMEOUT' : 'WMS_UNAVAILABLE', `reply of ${path} broke off: ${(err as Error).message}`);
-    }
+    const text = res.text;
     let json: unknown = null;
     if (text) {
       try { json = JSON.parse(text); } catch { throw new WmsError('WMS_BAD_REPLY', `reply of ${path} is not valid JSON (status ${res.status})`); }
@@ -96,5 +116,8 @@ export class RestConnector implements WmsConnector {
     return { value: asReference(json) };
   }
 
-  async close(): Promise<void> { /* fetch keeps no connections we own */ }
+  async close(): Promise<void> {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
 }
