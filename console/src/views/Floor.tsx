@@ -14,6 +14,8 @@ export interface FloorRow {
   lastLatencyMs: number | null; lastTurnAt: string | null; picks: number; answers: number; noMatches: number;
   /** Highest seq applied (dedups a turn seen in the snapshot and again live). */
   maxSeq: number;
+  /** Counts run from here (the server counts each session's recent turns only). */
+  windowStart: string | null;
 }
 
 export function applyTurn(row: FloorRow, turn: LiveTurn): FloorRow {
@@ -29,12 +31,13 @@ export function applyTurn(row: FloorRow, turn: LiveTurn): FloorRow {
 }
 
 function emptyRow(s: Pick<LiveSession, 'sessionId' | 'deviceId' | 'deviceLabel' | 'operatorId' | 'operatorName' | 'startedAt'>): FloorRow {
-  return { ...s, flowNode: null, lastPrompt: null, lastAnswer: null, lastLatencyMs: null, lastTurnAt: null, picks: 0, answers: 0, noMatches: 0, maxSeq: 0 };
+  return { ...s, flowNode: null, lastPrompt: null, lastAnswer: null, lastLatencyMs: null, lastTurnAt: null, picks: 0, answers: 0, noMatches: 0, maxSeq: 0, windowStart: s.startedAt };
 }
 
 const picksPerHour = (r: FloorRow): string => {
-  if (!r.startedAt) return '—';
-  const hours = Math.max(1 / 60, (Date.now() - new Date(r.startedAt).getTime()) / 3600_000);
+  const since = r.windowStart ?? r.startedAt;
+  if (!since) return '—';
+  const hours = Math.max(1 / 60, (Date.now() - new Date(since).getTime()) / 3600_000);
   return (r.picks / hours).toFixed(0);
 };
 

@@ -43,26 +43,35 @@ export interface FloorSession {
   lastLatencyMs: number | null; lastTurnAt: string | null; picks: number; answers: number; noMatches: number;
   /** Highest turn seq counted in this snapshot (a live turn with seq <= maxSeq is already in it). */
   maxSeq: number;
+  /** picks/answers/noMatches count the session's last FLOOR_WINDOW_TURNS turns, from this time on. */
+  windowStart: string | null;
 }
 
+/** Rates on the floor are over each session's most recent turns (bounded work per session). */
+export const FLOOR_WINDOW_TURNS = 300;
+
 export async function floorSessions(pool: Pool, siteId: string): Promise<FloorSession[]> {
+  // one bounded backward scan per session (its last FLOOR_WINDOW_TURNS turns by the primary key)
+  // gives the last prompt/answer/latency/step and the recent counts in a single pass
   const r = await pool.query(`SELECT s.id AS "sessionId", s.device_id AS "deviceId", d.label AS "deviceLabel",
       s.operator_id AS "operatorId", o.name AS "operatorName", s.started_at AS "startedAt", s.gateway_node AS "gatewayNode",
-      (SELECT t.flow_node FROM dialog_turns t WHERE t.session_id = s.id AND t.flow_node IS NOT NULL ORDER BY t.seq DESC LIMIT 1) AS "flowNode",
-      (SELECT json_build_object('text', t.text, 'at', t.at) FROM dialog_turns t
-        WHERE t.session_id = s.id AND t.kind = 'prompt' ORDER BY t.seq DESC LIMIT 1) AS "lastPrompt",
-      (SELECT json_build_object('kind', t.kind, 'text', t.text, 'hypothesis', t.hypothesis, 'confidence', t.confidence, 'at', t.at)
-        FROM dialog_turns t WHERE t.session_id = s.id AND t.kind IN ('utterance', 'text') ORDER BY t.seq DESC LIMIT 1) AS "lastAnswer",
-      (SELECT t.latency_ms FROM dialog_turns t WHERE t.session_id = s.id AND t.latency_ms IS NOT NULL ORDER BY t.seq DESC LIMIT 1) AS "lastLatencyMs",
-      c.last_at AS "lastTurnAt", COALESCE(c.max_seq, 0) AS "maxSeq", COALESCE(c.picks, 0) AS picks, COALESCE(c.answers, 0) AS answers, COALESCE(c.no_matches, 0) AS "noMatches"
+      c.flow_node AS "flowNode", c.last_prompt AS "lastPrompt", c.last_answer AS "lastAnswer", c.last_latency AS "lastLatencyMs",
+      c.last_at AS "lastTurnAt", COALESCE(c.max_seq, 0) AS "maxSeq", c.window_start AS "windowStart",
+      COALESCE(c.picks, 0) AS picks, COALESCE(c.answers, 0) AS answers, COALESCE(c.no_matches, 0) AS "noMatches"
     FROM device_sessions s
     JOIN devices d ON d.id = s.device_id
     LEFT JOIN operators o ON o.id = s.operator_id
-    LEFT JOIN LATERAL (SELECT max(t.at) AS last_at, max(t.seq) AS max_seq,
-        (count(*) FILTER (WHERE t.kind = 'event' AND t.text LIKE '${PICK_EVENT_PREFIX}%'))::int AS picks,
-        (count(*) FILTER (WHERE t.kind IN ('utterance', 'text')))::int AS answers,
-        (count(*) FILTER (WHERE t.kind = 'utterance' AND COALESCE(t.text, '') = ''))::int AS no_matches
-      FROM dialog_turns t WHERE t.session_id = s.id) c ON true
+    LEFT JOIN LATERAL (SELECT max(w.at) AS last_at, max(w.seq) AS max_seq, min(w.at) AS window_start,
+        (array_agg(w.flow_node ORDER BY w.seq DESC) FILTER (WHERE w.flow_node IS NOT NULL))[1] AS flow_node,
+        (array_agg(json_build_object('text', w.text, 'at', w.at) ORDER BY w.seq DESC) FILTER (WHERE w.kind = 'prompt'))[1] AS last_prompt,
+        (array_agg(json_build_object('kind', w.kind, 'text', w.text, 'hypothesis', w.hypothesis, 'confidence', w.confidence, 'at', w.at)
+          ORDER BY w.seq DESC) FILTER (WHERE w.kind IN ('utterance', 'text')))[1] AS last_answer,
+        (array_agg(w.latency_ms ORDER BY w.seq DESC) FILTER (WHERE w.latency_ms IS NOT NULL))[1] AS last_latency,
+        (count(*) FILTER (WHERE w.kind = 'event' AND w.text LIKE '${PICK_EVENT_PREFIX}%'))::int AS picks,
+        (count(*) FILTER (WHERE w.kind IN ('utterance', 'text')))::int AS answers,
+        (count(*) FILTER (WHERE w.kind = 'utterance' AND COALESCE(w.text, '') = ''))::int AS no_matches
+      FROM (SELECT t.at, t.seq, t.kind, t.text, t.hypothesis, t.confidence, t.latency_ms, t.flow_node
+              FROM dialog_turns t WHERE t.session_id = s.id ORDER BY t.seq DESC LIMIT ${FLOOR_WINDOW_TURNS}) w) c ON true
     WHERE s.site_id = $1 AND s.ended_at IS NULL
     ORDER BY d.label`, [siteId]);
   return r.rows;
