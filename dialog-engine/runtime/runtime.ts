@@ -13,6 +13,7 @@ import { isDialogState } from '../state.ts';
 import { Effects } from './effects.ts';
 import { OutboxDispatcher, type OutboxSettings } from './outbox.ts';
 import { saveOperatorTts, type SignonSettings } from './signon.ts';
+import { syncReferenceData, type SyncResult } from './reference.ts';
 import type { WmsConnector } from '../wms/types.ts';
 import type { DialogInput, DialogOutput, DialogState, Flow, Language, StepInput, StepOptions } from '../types.ts';
 
@@ -69,7 +70,7 @@ export interface DialogSession {
 
 export class DialogRuntime {
   private constructor(
-    private readonly pool: Pool, readonly registry: FlowRegistry, private readonly effects: Effects,
+    private readonly pool: Pool, private readonly connector: WmsConnector, readonly registry: FlowRegistry, private readonly effects: Effects,
     readonly outbox: OutboxDispatcher, readonly settings: DialogSettings, private readonly log: Logger,
   ) {}
 
@@ -78,7 +79,7 @@ export class DialogRuntime {
     const log = opts.logger ?? pino({ level: 'silent' });
     const registry = new FlowRegistry(await loadBuiltinFlows(opts.flowsDir));
     const outbox = new OutboxDispatcher(opts.pool, opts.connector, settings, log);
-    const rt = new DialogRuntime(opts.pool, registry, new Effects(opts.pool, opts.connector, outbox, settings, log), outbox, settings, log);
+    const rt = new DialogRuntime(opts.pool, opts.connector, registry, new Effects(opts.pool, opts.connector, outbox, settings, log), outbox, settings, log);
     await rt.refreshFlows();
     if (!registry.current(settings.startFlow)) throw new FlowError(settings.startFlow, [{ path: '/', message: 'start flow not found' }]);
     if (settings.outboxDispatch) outbox.start();
@@ -96,6 +97,11 @@ export class DialogRuntime {
         this.log.error({ flow: row.name, version: row.version, err: (err as Error).message }, 'published flow is not valid; keeping the previous version');
       }
     }
+  }
+
+  /** Copies the WMS's locations, items and reason codes into the site's tables. Throws WmsError. */
+  syncReferenceData(siteId: string): Promise<SyncResult> {
+    return syncReferenceData(this.pool, this.connector, siteId);
   }
 
   /** Validates and stores a new draft version; returns its number. */

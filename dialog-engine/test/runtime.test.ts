@@ -146,3 +146,16 @@ t.test('flow versions: publishing never changes a running session', async (t) =>
   t.same(old.s.state.pins.picking, 0);
   t.same(fresh.s.state.pins.picking, 1);
 });
+
+t.test('reference data sync into the site tables', async (t) => {
+  const env = await setup(t);
+  const r = await env.rt.syncReferenceData('S1');
+  t.same(r, { locations: 484, items: 480, reasonCodes: 3 });
+  const { rows } = await env.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM locations WHERE site_id = 'S1'");
+  t.equal(rows[0]!.n, 484);
+  await env.rt.syncReferenceData('S1');
+  const again = await env.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM reason_codes WHERE site_id = 'S1'");
+  t.equal(again.rows[0]!.n, 3, 'idempotent');
+  await env.faults({ down: true });
+  await t.rejects(env.rt.syncReferenceData('S1'), { code: 'WMS_UNAVAILABLE' });
+});
