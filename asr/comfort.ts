@@ -16,7 +16,10 @@ export function comfortLevel(x: Float32Array): number {
   }
   if (rms.length === 0) return 2 / 32768;
   rms.sort((a, b) => a - b);
-  return Math.max(2 / 32768, rms[Math.floor(rms.length * 0.1)]! * 1.7);
+  // never louder than 26 dB under the median block: with little real silence the 10th
+  // percentile is speech, and noise at that level would drown the weaker phones
+  const cap = rms[Math.floor(rms.length * 0.5)]! * 0.05;
+  return Math.max(2 / 32768, Math.min(cap, rms[Math.floor(rms.length * 0.1)]! * 1.7));
 }
 
 /** Fills 10 ms blocks quieter than `level` with noise of that level (deterministic per seed). */

@@ -39,7 +39,7 @@ export class GrammarError extends Error {
 export interface GrammarOptions {
   /** Accept "oh" for zero (off by default: it steals "two"s). */
   allowOh?: boolean;
-  /** Weight of the expected answer's branch against 1 for the free branch (0 = no bias). */
+  /** > 0: bias digit strings towards the expected answer (its one-digit neighbourhood only). */
   biasWeight?: number;
   /** Weight of the filler-word branch (0 = none). */
   fillerWeight?: number;
@@ -106,9 +106,14 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   switch (e.kind) {
     case 'digits': {
       const free = Array(e.length).fill('<d>').join(' ');
-      if (e.expected !== undefined && bias > 0) {
-        const exp = [...e.expected].map((c) => DIGIT_WORDS[Number(c)]).join(' ');
-        answer = `/${bias}/ (${exp}) | /1/ (${free})`;
+      if (e.expected !== undefined && bias > 0 && e.length > 1) {
+        // SoundSwallower ignores JSGF weights (measured), so the bias is structural: the
+        // expected string and every string one digit away from it. A different string the
+        // picker really said is most likely one digit away, so it stays recognisable.
+        const exp = [...e.expected].map(Number);
+        const alts = [exp];
+        for (let i = 0; i < exp.length; i++) for (let d = 0; d < 10; d++) if (d !== exp[i]) alts.push(exp.map((x, j) => (j === i ? d : x)));
+        answer = alt(alts.map((a) => a.map((d) => digit[d]).join(' ')));
       } else answer = free;
       if (e.length === 1) tokens = [...'0123456789'];
       break;

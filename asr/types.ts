@@ -31,7 +31,7 @@ export interface EndpointSettings {
 export const DEFAULT_ENDPOINT: EndpointSettings = {
   speechStartMs: 64,
   trailingSilenceMs: 700,
-  earlyEndSilenceMs: 350,
+  earlyEndSilenceMs: 450,
   maxUtteranceMs: 8000,
   preRollMs: 300,
   vadThreshold: 0.5,
