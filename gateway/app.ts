@@ -155,7 +155,12 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       });
     });
     devices.mount(app, '/v1/device');
-    cleanups.push((await mountConsole(app, { pool, databaseUrl, serverSecret, cfg, log })).close);
+    const onDeviceRevoked = (deviceId: string): void => {
+      devices.kick(deviceId, 'DEVICE_REVOKED');
+      const session = registry.forDevice(deviceId);
+      if (session) registry.finish(session, 'revoked');
+    };
+    cleanups.push((await mountConsole(app, { pool, databaseUrl, serverSecret, cfg, log, onDeviceRevoked })).close);
     const staticRoot = c.staticDir || ROOT;
     const consoleFiles = await mountStatic(app, 'console', path.join(staticRoot, 'console', 'dist'));
     const deviceFiles = await mountStatic(app, 'device', path.join(staticRoot, 'android-shell', 'web', 'dist'));

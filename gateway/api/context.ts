@@ -15,6 +15,8 @@ export interface ApiDeps {
   serverSecret: string;
   /** True when the app is a uWS SSLApp (sets Secure on the cookie). */
   tls?: boolean;
+  /** Called after a device is revoked, so a connected device is closed at once. */
+  onDeviceRevoked?: (deviceId: string) => void;
   /**
    * The live feed's position (mountConsoleSocket(...).position): snapshots carry it as their
    * cursor so the console socket replays exactly what came after. Default: the highest turn id.

@@ -9,12 +9,16 @@ import type { Config } from '../config/index.ts';
 import { mountApi } from '../api/index.ts';
 import { mountConsoleSocket, type ConsoleSocket } from './index.ts';
 
-export interface ConsoleDeps { pool: Pool; databaseUrl: string; serverSecret: string; cfg: Config; log: Logger; tls?: boolean }
+export interface ConsoleDeps {
+  pool: Pool; databaseUrl: string; serverSecret: string; cfg: Config; log: Logger; tls?: boolean;
+  /** A device was revoked: close its connection now (not only at its next hello). */
+  onDeviceRevoked?: (deviceId: string) => void;
+}
 
 export async function mountConsole(app: TemplatedApp, d: ConsoleDeps): Promise<{ socket: ConsoleSocket; close(): Promise<void> }> {
   const logger = d.log.child({ component: 'console' });
   const socket = await mountConsoleSocket(app, { pool: d.pool, logger, cfg: d.cfg.console, databaseUrl: d.databaseUrl });
-  const api = mountApi(app, { pool: d.pool, logger, cfg: d.cfg.console, serverSecret: d.serverSecret, tls: d.tls, livePosition: socket.position });
+  const api = mountApi(app, { pool: d.pool, logger, cfg: d.cfg.console, serverSecret: d.serverSecret, tls: d.tls, livePosition: socket.position, ...(d.onDeviceRevoked ? { onDeviceRevoked: d.onDeviceRevoked } : {}) });
   return {
     socket,
     async close() { await socket.close(); await api.close(); },

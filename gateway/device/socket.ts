@@ -265,11 +265,11 @@ export class DeviceSocketServer {
     ws.end(closeCode, code);
   }
 
-  /** Closes this node's connection of a device (another node takes it over). */
-  kick(deviceId: string): void {
+  /** Closes this node's connection of a device: another node takes it over, or it was revoked. */
+  kick(deviceId: string, code: 'REPLACED' | 'DEVICE_REVOKED' = 'REPLACED'): void {
     for (const ws of [...this.open]) {
       const c = ws.getUserData();
-      if (!c.closed && c.session?.deviceId === deviceId) this.fail(ws, 'REPLACED');
+      if (!c.closed && c.session?.deviceId === deviceId) this.fail(ws, code);
     }
   }
 

@@ -103,3 +103,22 @@ t.test('health, readiness and metrics', async (t) => {
   t.match(text, /voiceman_turn_queue_depth/);
   d.close();
 });
+
+t.test('revoking a connected device in the console closes it at once (4101) and ends its session', async (t) => {
+  const { ApiClient, addUser } = await import('../../console/test/helpers.ts');
+  await addUser(g.db, 'sup-revoke', 'supervisor', ['S1']);
+  const api = new ApiClient(g.gw.url);
+  t.equal((await api.signIn('sup-revoke')).status, 200);
+  const dev = await addDevice(g);
+  const d = await TestDevice.open(g.wsUrl);
+  d.hello(dev);
+  const welcome = await d.waitFor('welcome');
+  const r = await api.post(`/sites/S1/devices/${dev.deviceId}/revoke`);
+  t.equal(r.status, 200);
+  t.equal((await d.closed).code, 4101);
+  const s = await until(async () => {
+    const q = await g.db.pool.query('SELECT end_reason FROM device_sessions WHERE id = $1', [welcome.sessionId]);
+    return q.rows[0].end_reason && q.rows[0];
+  });
+  t.equal(s.end_reason, 'revoked');
+});

@@ -83,6 +83,7 @@ export function deviceRoutes(r: Router, deps: ApiDeps): void {
     const before = await getDevice(deps.pool, siteId, id);
     if (!before) throw new ApiError('NOT_FOUND', 'no such device');
     await revokeDevice(deps.pool, id);
+    deps.onDeviceRevoked?.(id);
     const device = await getDevice(deps.pool, siteId, id);
     await audit(deps, p, input.req, 'device.revoke', siteId, id, before, device);
     return { body: { device } };
