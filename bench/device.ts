@@ -67,6 +67,7 @@ export class SimDevice {
   private recognized: string | null = null;
   private lastPrompt: PromptMsg | null = null;
   private silenceIdx = 0;
+  private questionText = '';
   /** When the prompt being spoken ends (0 = not speaking). */
   private ttsEndAt = 0;
 
@@ -175,7 +176,7 @@ export class SimDevice {
         // the server's input ended with the text (typed answers) or the last frame (voice)
         decisionMs: interrupted ? NaN : now - (this.answer.sendText || this.answer.keypad ? this.speechEndAt : this.lastFrameAt),
         typed: this.answer.keypad === true,
-        reprompt: this.lastPrompt !== null && isReprompt(this.lastPrompt, p),
+        reprompt: this.lastPrompt !== null && isReprompt(this.lastPrompt, p, this.questionText),
         interrupted,
         asked: this.lastPrompt,
         prompt: p,
@@ -188,6 +189,8 @@ export class SimDevice {
     this.utt = null;
     this.answer = this.o.script.answer(p, this.o.picker);
     if (!this.answer) { this.st = St.Listening; this.wakeAt = Infinity; return; }
+    // the question as first asked at this node (escalations add words before or after it)
+    if (!this.lastPrompt || this.lastPrompt.node !== p.node) this.questionText = p.text;
     this.lastPrompt = p;
     const utt = this.o.bank.utterance(this.answer.say, this.o.picker.voice, this.o.picker.rand);
     if (!utt) {
@@ -319,11 +322,13 @@ export class SimDevice {
 }
 
 /**
- * A reprompt: the question just answered, asked again (same node; the engine's escalations end
- * with the original prompt: "Sorry. Slot 4.", "Wrong. Slot 4."). A "did you say …?" is not one.
+ * A reprompt: the question just answered, asked again at the same node. The engine's escalations
+ * keep the original question's words ("Sorry. Slot 4.", "More than asked. Pick 4. Pick 4 of tea,
+ * then say how many."), so `question` (the text first asked at this node) is looked for in it.
+ * A "did you say …?" confirmation is not a reprompt.
  */
-export function isReprompt(asked: PromptMsg, next: PromptMsg): boolean {
+export function isReprompt(asked: PromptMsg, next: PromptMsg, question = asked.text): boolean {
   if (!next.expect || asked.node === undefined || next.node !== asked.node) return false;
   if (next.expect.kind === 'yesno' && asked.expect?.kind !== 'yesno') return false;
-  return next.text === asked.text || next.text.endsWith(` ${asked.text}`);
+  return next.text === asked.text || next.text.includes(question);
 }

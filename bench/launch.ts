@@ -80,9 +80,10 @@ export async function launchGateway(o: LaunchOptions): Promise<LocalGateway> {
     stdio: ['ignore', logFd, logFd, 'ipc'],
     env: {
       ...process.env,
+      LOG_LEVEL: o.logLevel ?? 'warn',
       ...o.env,
       PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, DATA_DIR: dataDir, DEMO: 'false',
-      LOG_LEVEL: o.logLevel ?? 'warn', SERVER_SECRET: randomBytes(32).toString('hex'),
+      SERVER_SECRET: randomBytes(32).toString('hex'),
       BENCH_DEVICES: String(o.devices), BENCH_SITE: 'BENCH',
     },
   });

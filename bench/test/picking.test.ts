@@ -50,4 +50,7 @@ t.test('reprompt detection', async (t) => {
   t.notOk(isReprompt(a, prompt('picking.checkDigits', 'Slot 14.', digits(2))), 'the next line is not a reprompt');
   t.notOk(isReprompt(a, prompt('picking.checkDigits', 'Did you say 4 7? Say yes or no.', { kind: 'yesno', commands: [] })));
   t.notOk(isReprompt(a, prompt('picking.quantity', 'Pick 6.', digits(1))));
+  const q = prompt('picking.quantity', 'More than asked. Pick 4.', digits(1));
+  t.ok(isReprompt(q, prompt('picking.quantity', 'More than asked. Pick 4. Pick 4 of tea, then say how many you picked.', digits(1)), 'Pick 4.'),
+    'an escalation with help text around the original question');
 });
