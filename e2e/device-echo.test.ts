@@ -16,7 +16,7 @@ if (skip) t.plan(0, `browser e2e skipped: ${skip}`);
 else {
   await ensureDeviceBuild();
   await mkdir('artifacts/e2e', { recursive: true });
-  const gw: E2EGateway = await startE2EGateway();
+  const gw: E2EGateway = await startE2EGateway({ env: { CONVERSATION: 'echo' } });
   // A quiet room: the default fake microphone beeps, which would (rightly) barge in.
   const browser = await launchChromium({ fakeAudio: await writeQuietWav('artifacts/e2e/quiet.wav', 5) });
   t.teardown(async () => { await browser.close(); await gw.stop(); });

@@ -25,7 +25,7 @@ else {
     { location: 'aisle 9 slot 30', checkDigits: '83', quantity: 4 },
   ];
   const log: ScriptLog = { confirmations: new Map(), texts: [], done: false };
-  const gw = await startE2EGateway({ gatewayOptions: { createConversation: pickScript(picks, log) } });
+  const gw = await startE2EGateway({ env: { CONVERSATION: 'echo' }, gatewayOptions: { createConversation: pickScript(picks, log) } });
   const proxy = new CuttableProxy(gw.port);
   await proxy.listen();
   const browser = await launchChromium({ fakeAudio: await writeQuietWav('artifacts/e2e/quiet.wav', 5) });

@@ -17,7 +17,7 @@ const why = e2eSkipReason() || toolsMissing();
 if (why) { console.error(`cannot run: ${why}`); process.exit(2); }
 await ensureDeviceBuild();
 const track = await assembleTrack(path.resolve('artifacts/bench/session.wav'), piecesFor(SAMPLE_SESSION), path.resolve('artifacts/bench/work'));
-const gw = await startE2EGateway();
+const gw = await startE2EGateway({ env: { CONVERSATION: 'echo' } });
 try {
   const rows: Record<string, number | string>[] = [];
   for (const gate of ['on', 'off']) {

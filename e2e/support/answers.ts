@@ -4,15 +4,24 @@
  * command words are flite; `assembleTrack` turns the pieces into a 16 kHz WAV.
  */
 import type { Piece } from './audio.ts';
+import type { Expect } from '../../gateway/protocol/messages.ts';
 
-export interface Answer { say: string; /** seconds of silence before it */ after: number }
+export interface Answer {
+  say: string;
+  /** seconds of silence before it */
+  after: number;
+  /** what the dialog expects then (for choosing a recording the recogniser gets right) */
+  expect?: Expect & { expected?: string | number };
+  /** a recording to use instead of assembling one */
+  file?: string;
+}
 
 /** "47" → digits piece; anything else → a flite word. */
 export function piecesFor(answers: Answer[], speaker = 'jackson', leadOut = 4): Piece[] {
   const out: Piece[] = [];
   answers.forEach((a, i) => {
     out.push({ silence: a.after });
-    out.push(/^\d+$/.test(a.say) ? { digits: a.say, speaker, take: (i * 7) % 50 } : { word: a.say });
+    out.push(a.file ? { file: a.file } : /^\d+$/.test(a.say) ? { digits: a.say, speaker, take: (i * 7) % 50 } : { word: a.say });
   });
   out.push({ silence: leadOut });
   return out;

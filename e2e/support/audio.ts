@@ -42,7 +42,7 @@ export function toolsMissing(): string | null {
 }
 
 /** One spoken answer: digits come from recordings (`speaker`, `take`), words from flite. */
-export type Piece = { digits: string; speaker?: string; take?: number } | { word: string } | { silence: number };
+export type Piece = { digits: string; speaker?: string; take?: number } | { word: string } | { silence: number } | { file: string };
 
 /**
  * Builds `out` (16 kHz mono PCM16): each piece normalised to -3 dB peak, digits of one answer
@@ -68,6 +68,7 @@ export async function assembleTrack(out: string, pieces: Piece[], work: string):
   for (const p of pieces) {
     marks.push({ at, piece: p });
     if ('silence' in p) { const f = silence(p.silence); parts.push(f); at += p.silence; continue; }
+    if ('file' in p) { const f = norm(p.file); parts.push(f); at += len(f); continue; }
     if ('word' in p) {
       const raw = path.join(work, `w${n++}.wav`);
       execFileSync('flite', ['-t', p.word, '-o', raw]);

@@ -27,6 +27,8 @@ export interface E2EGateway {
   pool: Pool;
   db: TestDatabase;
   device: { deviceId: string; token: string };
+  /** Provisions another device at the same site. */
+  addDevice(label: string): Promise<{ deviceId: string; token: string }>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,10 @@ export async function startE2EGateway(opts: { env?: Record<string, string>; gate
   const dev = await provisionDevice(db.pool, SECRET, { siteId: 'S1', label: `e2e-${Math.random().toString(36).slice(2, 8)}` });
   return {
     url: gw.url, port: gw.port, pool: db.pool, db, device: { deviceId: dev.deviceId, token: dev.token },
+    async addDevice(label) {
+      const d = await provisionDevice(db.pool, SECRET, { siteId: 'S1', label });
+      return { deviceId: d.deviceId, token: d.token };
+    },
     async stop() {
       await gw.close();
       await db.drop();

@@ -1,0 +1,112 @@
+/**
+ * The whole voice loop in a real browser: the picker signs on and completes a pick assignment
+ * against the WMS simulator by *speaking* (Chromium's fake microphone plays recorded answers):
+ * microphone → AudioWorklet → voice gate → gateway → VAD → recogniser → dialog → prompt →
+ * tts events → WMS confirmation → dialog log in PostgreSQL. The second run cuts the connection
+ * mid-assignment; the page reconnects, resumes, and every pick is confirmed exactly once.
+ * Artefacts: artifacts/e2e/voice-*.png and voice-*-turns.json.
+ */
+import t, { type Test } from 'tap';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { ensureDeviceBuild } from './support/build.ts';
+import { launchChromium } from './support/browser.ts';
+import { e2eSkipReason, startE2EGateway, type E2EGateway } from './support/gateway.ts';
+import { CuttableProxy } from './support/proxy.ts';
+import { assembleTrack, toolsMissing } from './support/audio.ts';
+import { piecesFor } from './support/answers.ts';
+import { answersFor, artefact, firstPrompt, getJson, type TruthAssignment, type TruthOperator } from './support/voice-run.ts';
+import { vmLog, vmStats } from './support/page.ts';
+import { Prescreen, COMMANDS } from './support/prescreen.ts';
+import type { Expectation } from '../asr/index.ts';
+
+const ECHO_PROMPT = 'Connected. Say or type something.';
+// Opt-in for now: through the gateway, multi-digit FSDD answers still get digits inserted by the
+// recogniser ("101" heard as "1601", also when the same audio is fed to asr/ directly), so a fixed
+// answer track drifts out of step with the dialog. The loop itself works (see docs/performance/device.md).
+const optIn = process.env.E2E_VOICE === '1' ? false
+  : 'set E2E_VOICE=1 to run (recognition of multi-digit answers is not reliable enough yet for a fixed answer track)';
+const skip = e2eSkipReason() || toolsMissing() || optIn;
+if (skip) t.plan(0, `spoken e2e skipped: ${skip}`);
+else {
+  await ensureDeviceBuild();
+  await mkdir(artefact(''), { recursive: true });
+  const { startWmsSim } = await import('../dialog-engine/index.ts');
+  const wms = await startWmsSim({ seed: 5, operators: 6, lines: [2, 3], maxQty: 9, assignmentsPerOperator: 1 });
+  const gw: E2EGateway = await startE2EGateway({
+    env: { WMS_KIND: 'rest', WMS_URL: wms.url, DIALOG_CONFIDENCE_ACCEPT: '0.35', OUTBOX_POLL_MS: '200' },
+  });
+  t.teardown(async () => { await gw.stop(); await wms.close(); });
+  const probe = await firstPrompt(gw.url, await gw.addDevice('probe'));
+  if (probe === ECHO_PROMPT) {
+    t.plan(0, 'spoken e2e skipped: the gateway still runs the echo conversation (asr + dialog not wired into gateway/app.ts yet)');
+  } else {
+    const pre = await Prescreen.open(artefact('prescreen'));
+    t.teardown(() => pre.close());
+    const operators = (await getJson<TruthOperator[]>(`${wms.url}/truth/operators`)).filter((o) => o.language === 'en');
+
+    const run = async (t: Test, name: string, op: TruthOperator, cut: boolean): Promise<void> => {
+      const [assignment] = await getJson<TruthAssignment[]>(`${wms.url}/truth/assignments?operator=${op.id}&count=1`);
+      if (!assignment) throw new Error(`no assignment for operator ${op.id}`);
+      const cutAfter = cut ? 3 + 1 : undefined; // after the first quantity: a long walk, cut in the middle
+      const answers = answersFor(op, assignment, { slack: 3, walk: 2, ...(cutAfter !== undefined ? { cutAfter, cutGap: 12 } : {}) });
+      for (const [i, a] of answers.entries()) {
+        const e = { ...a.expect!, commands: COMMANDS } as Expectation;
+        const clip = await pre.clipFor(a.say, e, i * 3 + (cut ? 1 : 0));
+        a.file = clip.file;
+      }
+      const track = await assembleTrack(artefact(`voice-${name}.wav`), piecesFor(answers), artefact(`work-${name}`));
+      const device = await gw.addDevice(`voice-${name}`);
+      const proxy = new CuttableProxy(gw.port);
+      await proxy.listen();
+      const browser = await launchChromium({ fakeAudio: track.file, loop: false });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${proxy.port}/device/#d=${device.deviceId}&t=${device.token}${process.env.E2E_DEVICE_OPTS ?? ""}`);
+        const t0 = Date.now();
+        await page.getByTestId('start').click();
+        if (cutAfter !== undefined) {
+          const mark = track.marks.filter((m) => !('silence' in m.piece))[cutAfter]!;
+          const cutAt = (mark.at + 4) * 1000; // a few seconds into the walk after that answer
+          await new Promise((r) => setTimeout(r, Math.max(0, cutAt - (Date.now() - t0))));
+          proxy.cut(3000);
+          t.comment(`connection cut at ${((Date.now() - t0) / 1000).toFixed(1)} s for 3 s`);
+        }
+        const finished = await page.getByTestId('prompt').filter({ hasText: /No work|Assignment complete/ })
+          .waitFor({ timeout: (track.seconds + 30) * 1000 }).then(() => true, (err: unknown) => { t.fail(`assignment not finished: ${(err as Error).message.split('\n')[0]}`); return false; });
+        await page.screenshot({ path: artefact(`voice-${name}.png`) });
+        const log = await vmLog(page);
+        const stats = await vmStats(page);
+        const turns = (await gw.pool.query<{ seq: number; kind: string; text: string | null; hypothesis: string | null; confidence: number | null; flow_node: string | null }>(
+          `SELECT t.seq, t.kind, t.text, t.hypothesis, t.confidence, t.flow_node FROM dialog_turns t
+             JOIN device_sessions s ON s.id = t.session_id WHERE s.device_id = $1 ORDER BY t.at, t.seq`, [device.deviceId])).rows;
+        await writeFile(artefact(`voice-${name}-turns.json`), JSON.stringify({ answers, marks: track.marks, stats, device: log, db: turns }, null, 1));
+        if (!finished) return;
+
+        // WMS ground truth: every line confirmed once with its quantity, the assignment completed.
+        const receipts = await getJson<{ operation: string; assignmentId: string; lineId: string | null; quantity: number | null; receipts: number }[]>(`${wms.url}/truth/confirmations`);
+        const mine = receipts.filter((r) => r.assignmentId === assignment.id);
+        for (const l of assignment.lines) {
+          const r = mine.filter((x) => x.operation === 'confirmPick' && x.lineId === l.id);
+          t.equal(r.length, 1, `line ${l.id} confirmed`);
+          t.equal(r[0]?.quantity, l.qty, `line ${l.id} quantity ${l.qty}`);
+          t.equal(r[0]?.receipts, 1, `line ${l.id} delivered exactly once`);
+        }
+        t.equal(mine.filter((x) => x.operation === 'completeAssignment').length, 1, 'assignment completed');
+        t.ok(turns.some((r) => r.kind === 'utterance'), 'utterances in the dialog log');
+        t.ok(log.some((e) => e.kind === 'recognized'), 'the device saw what was recognised');
+        t.ok(log.some((e) => e.kind === 'tts_started'), 'tts events sent');
+        if (cut) {
+          t.ok(proxy.cuts === 1 && log.filter((e) => e.kind === 'welcome' && e.detail === 'resumed').length >= 1, 'reconnected and resumed');
+        }
+        await page.close();
+      } finally {
+        await browser.close();
+        await proxy.close();
+      }
+    };
+
+    const only = process.env.E2E_VOICE_RUN; // "clean" or "cut": run one of the two (debugging)
+    if (!only || only === 'clean') t.test('sign on and complete an assignment by voice', async (t) => run(t, 'clean', operators[0]!, false));
+    if (!only || only === 'cut') t.test('the same with the connection cut mid-assignment', async (t) => run(t, 'cut', operators[1]!, true));
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Picks, for each spoken answer, a recording the recogniser gets right on its own (through the
+ * real asr/ engine, fed like a device would), so the browser test exercises the loop rather than
+ * the recogniser's accuracy on one unlucky take. Digits: FSDD takes of the four speakers, joined
+ * with short gaps; words: flite voices. Tries candidates in a fixed order (deterministic).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { AsrEngine, MemoryTemplateStore, KNOWN_COMMANDS, type Expectation, type AsrResult } from '../../asr/index.ts';
+import { FSDD_DIR } from './audio.ts';
+
+const SPEAKERS = ['jackson', 'george', 'lucas', 'yweweler'];
+const VOICES = ['kal', 'slt', 'rms', 'awb'];
+
+function pcm16(file: string): Int16Array {
+  const buf = readFileSync(file);
+  const data = buf.subarray(44); // sox writes a plain 44-byte header for 16-bit mono
+  return new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length - (data.length % 2)));
+}
+
+export class Prescreen {
+  private n = 0;
+  private constructor(private readonly engine: AsrEngine, private readonly work: string) {}
+
+  static async open(work: string): Promise<Prescreen> {
+    await mkdir(work, { recursive: true });
+    const engine = await AsrEngine.load({ workers: 1, templateStore: new MemoryTemplateStore() });
+    return new Prescreen(engine, work);
+  }
+
+  async close(): Promise<void> { await this.engine.close(); }
+
+  /** Right under two different paddings: the recogniser is sensitive to context, so one hit is luck. */
+  private async robust(file: string, e: Expectation, answer: string): Promise<boolean> {
+    for (const [lead, tail] of [[16000, 16000], [8000, 32000]] as const) {
+      const r = await this.recognise(file, e, lead, tail);
+      if (r?.status !== 'match' || r.text !== answer) return false;
+    }
+    return true;
+  }
+
+  private async recognise(file: string, e: Expectation, lead = 16000, tail = 16000): Promise<AsrResult | null> {
+    const s = this.engine.createStream({ sessionId: `pre-${this.n}`, sampleRate: 16000, language: 'en' });
+    s.setExpectation(e);
+    const audio = pcm16(file);
+    const all = new Int16Array(lead + tail + audio.length);
+    all.set(audio, lead);
+    const done = new Promise<AsrResult | null>((resolve) => {
+      s.on('result', resolve);
+      s.on('busy', () => resolve(null));
+      s.on('error', () => resolve(null));
+      setTimeout(() => resolve(null), 20000).unref();
+    });
+    for (let i = 0; i + 320 <= all.length; i += 320) s.pushFrame(all.subarray(i, i + 320));
+    const r = await done;
+    s.close();
+    return r;
+  }
+
+  private sox(args: string[]): string {
+    const out = path.join(this.work, `c${this.n++}.wav`);
+    execFileSync('sox', [...args, '-r', '16000', '-c', '1', '-b', '16', out, 'norm', '-3']);
+    return out;
+  }
+
+  private silence(seconds: number): string {
+    const out = path.join(this.work, `c${this.n++}.wav`);
+    execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', out, 'trim', '0', String(seconds)]);
+    return out;
+  }
+
+  /** A clip of `answer` (digits or a command word) that is recognised as `answer` under `e`. */
+  async clipFor(answer: string, e: Expectation, seed: number): Promise<{ file: string; tries: number }> {
+    let tries = 0;
+    if (/^\d+$/.test(answer)) {
+      for (let attempt = 0; attempt < 24; attempt++) {
+        const speaker = SPEAKERS[attempt % SPEAKERS.length]!;
+        const parts: string[] = [];
+        [...answer].forEach((d, i) => {
+          if (i > 0) parts.push(this.silence(0.15));
+          parts.push(path.join(FSDD_DIR, `${d}_${speaker}_${(seed + attempt * 5 + i * 11) % 50}.wav`));
+        });
+        const clip = this.sox(parts.map((p) => (p.includes(`${path.sep}c`) ? p : this.sox([p]))));
+        tries++;
+        if (await this.robust(clip, e, answer)) return { file: clip, tries };
+      }
+    } else {
+      for (const voice of VOICES) {
+        const raw = path.join(this.work, `w${this.n++}.wav`);
+        execFileSync('flite', ['-voice', voice, '-t', answer, '-o', raw]);
+        const clip = this.sox([raw]);
+        tries++;
+        if (await this.robust(clip, e, answer)) return { file: clip, tries };
+      }
+    }
+    throw new Error(`no recording of "${answer}" is recognised under ${JSON.stringify(e)} after ${tries} tries`);
+  }
+}
+
+export const COMMANDS = [...KNOWN_COMMANDS];
