@@ -100,6 +100,9 @@ export class StreamImpl extends EventEmitter implements AsrStream {
 
   pushFrame(pcm: Int16Array | Buffer): void {
     if (this.isClosed) return;
+    if (!(pcm instanceof Int16Array) && pcm.byteLength % 2 !== 0) {
+      throw Object.assign(new RangeError('PCM16 frame must have an even number of bytes'), { code: 'ASR_BAD_AUDIO' });
+    }
     const n = pcm instanceof Int16Array ? pcm.length : pcm.byteLength >> 1;
     const f = new Float32Array(n);
     if (pcm instanceof Int16Array) for (let i = 0; i < n; i++) f[i] = pcm[i]! / 32768;

@@ -1,0 +1,72 @@
+import t from 'tap';
+import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
+import { dtwDistance, matchTemplates } from '../dtw.ts';
+import { Resampler, resample } from '../audio.ts';
+import { comfortLevel } from '../comfort.ts';
+import { decide, DEFAULT_DECIDE } from '../decide.ts';
+import type { Expectation } from '../types.ts';
+
+const tone = (f: number, ms: number, amp = 0.3): Float32Array => Float32Array.from({ length: ms * 16 }, (_, i) => amp * Math.sin((2 * Math.PI * f * i) / 16000));
+
+t.test('MFCC: 26 values per 10 ms frame, c0 is log energy, finite', async (t) => {
+  const f = extractFeatures(tone(440, 500));
+  t.equal(f.frames, 1 + Math.floor((8000 - 400) / 160));
+  t.equal(f.data.length, f.frames * FEAT_DIM);
+  t.ok(f.data.every(Number.isFinite));
+  const quiet = extractFeatures(tone(440, 500, 0.01));
+  t.ok(quiet.data[0]! < f.data[0]!, 'c0 follows energy');
+  t.equal(extractFeatures(new Float32Array(100)).frames, 0, 'shorter than a window: no frames');
+});
+
+t.test('trimSilence drops silent edges', async (t) => {
+  const x = new Float32Array(16000); x.set(tone(300, 400), 4800);
+  const f = trimSilence(extractFeatures(x));
+  t.ok(f.frames < 50 && f.frames > 35, `${f.frames} frames`);
+});
+
+t.test('DTW: zero to itself, tolerant to time stretch, separates different sounds', async (t) => {
+  const a = extractFeatures(tone(300, 400)), b = extractFeatures(tone(300, 480)), c = extractFeatures(tone(2000, 400));
+  t.equal(dtwDistance(a, a), 0);
+  t.ok(dtwDistance(a, b) < dtwDistance(a, c));
+  const m = matchTemplates(b, [{ token: 'low', takes: [a] }, { token: 'high', takes: [c] }]);
+  t.equal(m.token, 'low');
+  t.ok(m.ratio < 1);
+  t.equal(matchTemplates(b, []).token, null);
+});
+
+t.test('resampler keeps a tone and the length, streaming equals whole-buffer', async (t) => {
+  const x8 = Float32Array.from({ length: 8000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 500 * i) / 8000));
+  const y = resample(x8, 8000);
+  t.equal(y.length, 16000);
+  let e = 0; for (let i = 1000; i < 15000; i++) e += y[i]! * y[i]!;
+  t.ok(Math.abs(Math.sqrt(e / 14000) - 0.5 / Math.SQRT2) < 0.02, 'RMS preserved');
+  const r = new Resampler(8000, 16000);
+  const parts: number[] = [];
+  for (let i = 0; i < 8000; i += 160) parts.push(...r.process(x8.subarray(i, i + 160)));
+  t.ok(parts.length > 15900);
+  t.ok(Math.abs(parts[5000]! - y[5000]!) < 1e-5, 'same samples when streamed');
+});
+
+t.test('comfort noise level stays far under speech', async (t) => {
+  const x = tone(300, 1000, 0.3);
+  t.ok(comfortLevel(x) < 0.3 * 0.06);
+});
+
+t.test('decide: agreement is confident, disagreement confirms, fillers and weak templates reject', async (t) => {
+  const e: Expectation = { kind: 'digits', length: 1, commands: ['repeat'] };
+  const good = { token: '4', distance: 10, second: 20, ratio: 0.5 };
+  const agree = decide({ expectation: e, siWords: ['four'], sd: good, sdSegments: null });
+  t.match(agree, { status: 'match', text: '4', agree: true, confirm: false });
+  t.ok(agree.confidence >= 0.9);
+  const dis = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.97 }, sdSegments: null });
+  t.match(dis, { status: 'match', text: '5', confirm: true, agree: false }, 'an unsure template defers to the decoder, with confirmation');
+  const mid = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.85 }, sdSegments: null });
+  t.equal(mid.status, 'nomatch', 'a fairly sure template that disagrees: rejected, the dialog reprompts');
+  const sure = decide({ expectation: e, siWords: ['five'], sd: good, sdSegments: null });
+  t.match(sure, { status: 'match', text: '4', confirm: true });
+  t.match(decide({ expectation: e, siWords: ['filler_hello'], sd: null, sdSegments: null }), { status: 'nomatch', reason: 'out_of_grammar' });
+  t.match(decide({ expectation: e, siWords: null, sd: { ...good, distance: DEFAULT_DECIDE.maxTemplateDistance + 1 }, sdSegments: null }), { status: 'nomatch' });
+  t.match(decide({ expectation: e, siWords: ['repeat'], sd: null, sdSegments: null }), { status: 'match', isCommand: true, text: 'repeat' });
+  const seg = decide({ expectation: { kind: 'digits', length: 2, commands: [] }, siWords: ['four', 'two'], sd: null, sdSegments: [good, { ...good, token: '2' }] });
+  t.match(seg, { status: 'match', text: '42', agree: true });
+});

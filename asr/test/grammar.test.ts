@@ -1,0 +1,58 @@
+import t from 'tap';
+import { compileGrammar, interpret, GrammarError, numberWords } from '../grammar.ts';
+import type { Expectation } from '../types.ts';
+
+const cmds = ['repeat', 'say again', 'how much more'];
+
+t.test('digits grammar lists digit words and commands, no "oh" by default', async (t) => {
+  const g = compileGrammar({ kind: 'digits', length: 3, commands: cmds });
+  t.match(g.jsgf, /public <r> = <answer> \| <cmd>;/);
+  t.match(g.jsgf, /<answer> = <d> <d> <d>;/);
+  t.notOk(g.words.includes('oh'));
+  t.ok(g.words.includes('again'));
+  t.ok(compileGrammar({ kind: 'digits', length: 1, commands: [] }, { allowOh: true }).words.includes('oh'));
+});
+
+t.test('expected-answer bias keeps the expected string and every one-digit neighbour, nothing further', async (t) => {
+  const g = compileGrammar({ kind: 'digits', length: 2, expected: '42', commands: [] }, { biasWeight: 1 });
+  t.match(g.jsgf, /\(four two\)/);
+  t.match(g.jsgf, /\(four nine\)/);
+  t.match(g.jsgf, /\(zero two\)/);
+  t.notMatch(g.jsgf, /\(zero nine\)/, 'two digits away is left out');
+  const free = compileGrammar({ kind: 'digits', length: 2, expected: '42', commands: [] }, { biasWeight: 0 });
+  t.match(free.jsgf, /<answer> = <d> <d>;/);
+});
+
+t.test('numbers, yes/no, choice, ready, freeDigits compile', async (t) => {
+  t.match(compileGrammar({ kind: 'number', min: 1, max: 25, commands: [] }).jsgf, /\(twenty five\)/);
+  t.same(compileGrammar({ kind: 'yesno', commands: [] }).tokens, ['yes', 'no']);
+  t.match(compileGrammar({ kind: 'choice', options: ['Damaged', 'short pick'], commands: [] }).jsgf, /\(short pick\)/);
+  t.match(compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 3, commands: [] }).jsgf, /<d> \[<d> \[<d>\]\]/);
+  t.same(compileGrammar({ kind: 'ready', commands: ['ready', 'help'] }).tokens, ['ready', 'help']);
+  t.same(numberWords(115), ['one', 'hundred', 'fifteen']);
+});
+
+t.test('bad expectations throw GrammarError with a stable code', async (t) => {
+  const bad: unknown[] = [
+    { kind: 'digits', length: 0, commands: [] }, { kind: 'digits', length: 2, expected: '123', commands: [] },
+    { kind: 'number', min: 5, max: 1, commands: [] }, { kind: 'choice', options: [], commands: [] },
+    { kind: 'nope', commands: [] }, { kind: 'yesno' }, { kind: 'yesno', commands: [''] },
+  ];
+  for (const e of bad) {
+    t.throws(() => compileGrammar(e as Expectation), GrammarError);
+    try { compileGrammar(e as Expectation); } catch (err) { t.equal((err as GrammarError).code, 'ASR_BAD_EXPECTATION'); }
+  }
+});
+
+t.test('interpret normalises text', async (t) => {
+  const d: Expectation = { kind: 'digits', length: 2, commands: cmds };
+  t.same(interpret(d, ['four', 'two']), { text: '42', isCommand: false, complete: true });
+  t.same(interpret(d, ['four']).text, null, 'too short');
+  t.same(interpret(d, ['say', 'again']), { text: 'say again', isCommand: true, complete: true });
+  t.equal(interpret({ kind: 'number', min: 1, max: 50, commands: [] }, ['twenty', 'three']).text, '23');
+  t.equal(interpret({ kind: 'number', min: 1, max: 9, commands: [] }, ['three']).text, '3');
+  t.equal(interpret({ kind: 'number', min: 1, max: 9, commands: [] }, ['twenty']).text, null, 'out of range');
+  t.equal(interpret({ kind: 'yesno', commands: [] }, ['yes']).text, 'yes');
+  t.equal(interpret({ kind: 'freeDigits', minLength: 1, maxLength: 4, commands: [] }, ['one', 'two']).complete, false);
+  t.equal(interpret({ kind: 'ready', commands: ['ready'] }, ['ready']).isCommand, false);
+});

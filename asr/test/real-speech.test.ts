@@ -1,0 +1,31 @@
+/**
+ * Real-speech regression floors on ../shared/speech/fsdd-dev (skipped with a message when the
+ * folder is absent). A subsample keeps CI short; `npm run bench:asr` measures the full set.
+ * Floors sit a little under the figures measured on the subsample (docs/performance/asr.md).
+ */
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { evaluate } from '../bench/evaluate.ts';
+import { fliteAvailable } from '../bench/corpus.ts';
+
+const dir = fileURLToPath(new URL('../../../shared/speech/fsdd-dev', import.meta.url));
+if (!existsSync(dir)) {
+  t.comment(`real speech folder ${dir} is absent: skipping the real-speech evaluation`);
+  process.exit(0);
+}
+if (!fliteAvailable()) {
+  t.comment('flite is not installed: skipping (the out-of-grammar set is synthesised with it)');
+  process.exit(0);
+}
+
+t.test('real-speech floors', async (t) => {
+  const r = await evaluate({ data: dir, limitPerSpeaker: 12, checkTrials: 12, workers: 1 }) as Record<string, number>;
+  t.comment(JSON.stringify({ ...r, speakers: undefined }));
+  t.ok(r.si_digit_accuracy! >= 0.8, `si_digit_accuracy ${r.si_digit_accuracy}`);
+  t.ok(r.check_accept! >= 0.75, `check_accept ${r.check_accept}`);
+  t.ok(r.check_false_accept! <= 0.1, `check_false_accept ${r.check_false_accept}`);
+  t.ok(r.sd3_accuracy! >= 0.88, `sd3_accuracy ${r.sd3_accuracy}`);
+  t.ok(r.fused_accuracy! >= 0.85, `fused_accuracy ${r.fused_accuracy}`);
+  t.ok(r.false_rejection! <= 0.1, `false_rejection ${r.false_rejection}`);
+});

@@ -1,0 +1,106 @@
+/**
+ * Recognition through the real pipeline on speech synthesised with Debian's flite (voices kal,
+ * slt, rms, awb), enrollment of templates, overload, and event-loop responsiveness.
+ */
+import t from 'tap';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AsrEngine, MemoryTemplateStore, type AsrResult } from '../index.ts';
+import { fliteAvailable, synth } from '../bench/corpus.ts';
+import { recognise } from '../bench/evaluate.ts';
+import { DIGIT_WORDS } from '../grammar.ts';
+
+if (!fliteAvailable()) {
+  t.comment('flite is not installed (apt-get install flite); skipping recognition tests');
+  process.exit(0);
+}
+
+const CMDS = ['repeat', 'say again', 'skip', 'how much more', 'sign off'];
+const store = new MemoryTemplateStore();
+const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 4, templateStore: store });
+t.teardown(() => engine.close());
+
+const match = (r: AsrResult | null): { text?: string; status?: string } => (r ?? {}) as { text?: string; status?: string };
+
+t.test('single digits, yes/no and commands from four flite voices', async (t) => {
+  let ok = 0, n = 0;
+  for (const voice of ['kal', 'slt', 'rms', 'awb']) {
+    for (const d of [3, 7, 9]) {
+      const r = await recognise(engine, synth(DIGIT_WORDS[d]!, voice), { kind: 'digits', length: 1, commands: CMDS });
+      n++; if (match(r).text === String(d)) ok++;
+    }
+    const y = await recognise(engine, synth('yes', voice), { kind: 'yesno', commands: CMDS });
+    n++; if (match(y).text === 'yes') ok++;
+    const c = await recognise(engine, synth('say again', voice), { kind: 'digits', length: 3, commands: CMDS });
+    n++; if (match(c).text === 'say again' && (c as { isCommand?: boolean }).isCommand) ok++;
+  }
+  t.ok(ok / n >= 0.85, `${ok}/${n} recognised`);
+});
+
+t.test('check digits with the expected answer: accepted when said, not turned into it when different', async (t) => {
+  const said = synth('four two seven', 'slt');
+  const r = await recognise(engine, said, { kind: 'digits', length: 3, expected: '427', commands: CMDS });
+  t.match(r, { status: 'match', text: '427' });
+  const other = await recognise(engine, said, { kind: 'digits', length: 3, expected: '421', commands: CMDS });
+  t.not(match(other).text, '421', 'a different string is not accepted as the expected one');
+  const n = await recognise(engine, synth('twenty three', 'kal'), { kind: 'number', min: 1, max: 40, commands: CMDS });
+  t.match(n, { status: 'match', text: '23' });
+});
+
+t.test('enrolled templates fuse with the decoder; retraining one word works', async (t) => {
+  const op = 42;
+  for (const d of [1, 2, 3, 4, 5]) {
+    await engine.enroll(op, String(d), ['slt', 'slt', 'slt'].map((v, i) => ({ pcm: synth(DIGIT_WORDS[d]!, v, undefined), sampleRate: 16000 + 0 * i })));
+  }
+  t.same(await engine.enrolledTokens(op), ['1', '2', '3', '4', '5']);
+  const r = await recognise(engine, synth('three', 'slt'), { kind: 'digits', length: 1, commands: [] }, op);
+  t.match(r, { status: 'match', text: '3', engines: { sd: '3', si: '3', agree: true } });
+  t.ok((r as { confidence: number }).confidence >= 0.9);
+  await engine.enroll(op, '3', [{ pcm: synth('three', 'kal'), sampleRate: 16000 }]);
+  t.same(await engine.enrolledTokens(op), ['1', '2', '3', '4', '5']);
+  await t.rejects(engine.enroll(op, '3', []), { code: 'ASR_BAD_ENROLLMENT' });
+  await t.rejects(engine.enroll(op, '3', [{ pcm: new Float32Array(200), sampleRate: 16000 }]), { code: 'ASR_BAD_ENROLLMENT' });
+});
+
+t.test('bad input: unsupported sample rate and bad expectation are clear errors', async (t) => {
+  t.throws(() => engine.createStream({ sessionId: 's', sampleRate: 12345, language: 'en' }), { code: 'ASR_BAD_AUDIO' });
+  const s = engine.createStream({ sessionId: 's', sampleRate: 16000, language: 'en' });
+  t.throws(() => s.setExpectation({ kind: 'digits', length: 0, commands: [] }), { code: 'ASR_BAD_EXPECTATION' });
+  t.throws(() => s.pushFrame(Buffer.alloc(3)), RangeError);
+  s.close();
+});
+
+t.test('event loop stays responsive while 50 utterances decode at once; metrics report', async (t) => {
+  const audio = synth('eight', 'awb');
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const rs = await Promise.all(Array.from({ length: 50 }, () => recognise(engine, audio, { kind: 'digits', length: 1, commands: CMDS })));
+  h.disable();
+  const p99 = h.percentile(99) / 1e6;
+  t.comment(`event-loop delay p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`);
+  t.ok(p99 < 150, 'event loop delay stays small (no decoding on the main thread)');
+  t.ok(rs.filter((r) => r && (r.status === 'match' || r.status === 'nomatch')).length >= 45, 'results (or busy) for the utterances');
+  const m = engine.metrics();
+  t.equal(m.decodersTotal, 4);
+  t.ok(m.utterances >= 50);
+  t.ok(m.resultMsP95 >= 0);
+});
+
+t.test('overload: with no queue and one decoder, concurrent utterances get busy', async (t) => {
+  const small = await AsrEngine.load({ workers: 1, decodersPerWorker: 1, maxQueue: 0 });
+  t.teardown(() => small.close());
+  const audio = synth('five', 'kal');
+  const busy: number[] = [];
+  const streams = Array.from({ length: 4 }, (_, i) => {
+    const s = small.createStream({ sessionId: `b${i}`, sampleRate: 16000, language: 'en' });
+    s.setExpectation({ kind: 'digits', length: 1, commands: [] });
+    s.on('busy', () => busy.push(i));
+    return s;
+  });
+  const pcm = new Int16Array(4800 + audio.length + 16000);
+  audio.forEach((v, i) => { pcm[4800 + i] = Math.round(v * 32767); });
+  for (let i = 0; i < pcm.length; i += 320) for (const s of streams) s.pushFrame(pcm.subarray(i, i + 320));
+  await new Promise((r) => setTimeout(r, 1500));
+  t.ok(busy.length >= 1, `${busy.length} streams told busy`);
+  t.ok(small.metrics().busyRejections >= 1);
+  for (const s of streams) s.close();
+});
