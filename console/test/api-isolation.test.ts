@@ -120,6 +120,7 @@ t.test('devices: provisioning returns a token and a QR code; revoke; audit entri
   t.match(r.body.qrSvg, /^<svg/);
   t.equal(r.body.provisioning.deviceId, r.body.device.id);
   t.equal(r.body.provisioning.server, server.url);
+  t.equal(r.body.provisioning.link, `voiceman://provision?url=${encodeURIComponent(server.url)}&d=${r.body.device.id}&t=${encodeURIComponent(r.body.token)}`);
   t.equal((await supA.post('/sites/A/devices', { label: 'A-07' })).body.error.code, 'LABEL_TAKEN');
   const rev = await supA.post(`/sites/A/devices/${r.body.device.id}/revoke`);
   t.ok(rev.body.device.revokedAt);

@@ -14,8 +14,14 @@ const NewDevice = Type.Object({
   model: Type.Optional(Type.String({ maxLength: 100 })),
 }, { additionalProperties: false });
 
-/** What the device app needs to join: shown as text and encoded in the QR code. */
-export interface Provisioning { v: 1; server: string; deviceId: string; token: string }
+/** What the device app needs to join: shown as text; the QR code carries it as the app's deep link. */
+export interface Provisioning { v: 1; server: string; deviceId: string; token: string; link: string }
+
+/** The Android shell's deep link (android-shell/README.md): the phone's camera opens the app with it. */
+export function provisioningLink(server: string, deviceId: string, token: string): string {
+  const q = new URLSearchParams({ url: server, d: deviceId, t: token });
+  return `voiceman://provision?${q.toString()}`;
+}
 
 function serverUrl(deps: ApiDeps, req: RequestInfo): string {
   if (deps.cfg.qrServerUrl) return deps.cfg.qrServerUrl.replace(/\/+$/, '');
@@ -23,8 +29,9 @@ function serverUrl(deps: ApiDeps, req: RequestInfo): string {
 }
 
 async function tokenReply(deps: ApiDeps, req: RequestInfo, deviceId: string, token: string): Promise<{ token: string; provisioning: Provisioning; qrSvg: string }> {
-  const provisioning: Provisioning = { v: 1, server: serverUrl(deps, req), deviceId, token };
-  const qrSvg = await QRCode.toString(JSON.stringify(provisioning), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  const server = serverUrl(deps, req);
+  const provisioning: Provisioning = { v: 1, server, deviceId, token, link: provisioningLink(server, deviceId, token) };
+  const qrSvg = await QRCode.toString(provisioning.link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { token, provisioning, qrSvg };
 }
 
