@@ -56,8 +56,9 @@ export async function enqueueOutbox(pool: Pool, items: OutboxItem[], turn?: Turn
 }
 
 /**
- * Claims due items: at most one per session (the oldest pending one, and only if no older item
- * of that session is pending), leased for `leaseMs`. `operatorId` limits the claim to one operator.
+ * Claims due items, oldest first, leased for `leaseMs`. An item is claimable only when no older
+ * item of its session is leased (in flight elsewhere) or waiting for a retry, so a session's
+ * writes go out in order. `operatorId` limits the claim to one operator.
  */
 export async function claimDueOutbox(pool: Pool, opts: { limit: number; leaseMs: number; operatorId?: number }): Promise<OutboxRow[]> {
   const { rows } = await pool.query<OutboxRow>(
@@ -66,7 +67,8 @@ export async function claimDueOutbox(pool: Pool, opts: { limit: number; leaseMs:
        SELECT c.id FROM wms_outbox c
        WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
          AND ($3::bigint IS NULL OR c.operator_id = $3::bigint)
-         AND NOT EXISTS (SELECT 1 FROM wms_outbox e WHERE e.session_id = c.session_id AND e.status = 'pending' AND e.id < c.id)
+         AND NOT EXISTS (SELECT 1 FROM wms_outbox e WHERE e.session_id = c.session_id AND e.status = 'pending' AND e.id < c.id
+                         AND (e.next_attempt_at > now() OR e.lease_until >= now()))
        ORDER BY c.id LIMIT $1 FOR UPDATE SKIP LOCKED)
      RETURNING ${COLS_O}`,
     [opts.limit, opts.leaseMs, opts.operatorId ?? null]);

@@ -1,5 +1,5 @@
 /**
- * Delivers the WMS outbox: claims due items (one per session at a time, in order), calls the
+ * Delivers the WMS outbox: claims due items (in order per session), calls the
  * connector with the item's idempotency key, and marks it delivered, retried later with
  * exponential backoff and jitter (WMS down / timeout / bad reply), or rejected (the host refused
  * it for good — logged as an error for a supervisor). Items are never dropped.
@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Pool } from '../../db/index.ts';
 import {
-  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, pendingOutboxOfOperator, type OutboxRow,
+  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, pendingOutboxOfOperator, releaseOutboxLease, type OutboxRow,
 } from '../../db/queries/outbox.ts';
 import { WmsError, type WmsConnector } from '../wms/types.ts';
 
@@ -76,9 +76,24 @@ export class OutboxDispatcher {
     for (let round = 0; round < 1000; round++) {
       const batch = await claimDueOutbox(this.pool, { limit: this.s.outboxBatch, leaseMs: this.s.outboxLeaseMs, ...(operatorId !== undefined ? { operatorId } : {}) });
       if (!batch.length) break;
-      const results = await Promise.all(batch.map((row) => this.deliver(row)));
-      const done = batch.filter((_r, i) => results[i]).map((r) => r.id);
+      // In order within a session (stop at its first failure), sessions side by side.
+      const bySession = new Map<string, OutboxRow[]>();
+      for (const row of batch) {
+        const k = row.sessionId ?? `row:${row.id}`;
+        const list = bySession.get(k);
+        if (list) list.push(row); else bySession.set(k, [row]);
+      }
+      const done: number[] = [];
+      const unsent: number[] = [];
+      await Promise.all([...bySession.values()].map(async (rows) => {
+        for (let i = 0; i < rows.length; i++) {
+          if (await this.deliver(rows[i]!)) { done.push(rows[i]!.id); continue; }
+          unsent.push(...rows.slice(i + 1).map((r) => r.id));
+          return;
+        }
+      }));
       await markOutboxDelivered(this.pool, done);
+      await releaseOutboxLease(this.pool, unsent);
       this.delivered += done.length;
       const ok = done.length;
       total += ok;
