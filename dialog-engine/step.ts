@@ -239,8 +239,13 @@ export function step(flow: Flow, state: DialogState, input: StepInput, options: 
     let next: 'run' | 'wait' | Next = 'wait';
     if (input.type === 'start') next = 'run';
     else if (input.type === 'resume') {
-      if (st.lastPrompt) ctx.out.push(st.lastPrompt);
-      else if (!st.pending) next = 'run';
+      // The question that is open: a confirmation / sign-off question, else the last prompt.
+      const p = st.pending;
+      const yesno = { kind: 'yesno' as const, commands: ['repeat', 'say again'] };
+      if (p?.kind === 'confirm') prompt(ctx, p.text, yesno, st.lastPrompt?.node ?? nodeName(top(ctx)), false, false);
+      else if (p?.kind === 'signoff') prompt(ctx, phrase(st.language, 'signOffConfirm'), yesno, nodeName(top(ctx)), false, false);
+      else if (st.lastPrompt) ctx.out.push(st.lastPrompt);
+      else if (!p) next = 'run';
     } else if (input.type === 'wmsResult') next = wmsResult(ctx, input);
     else if (st.pending?.kind === 'wms') next = 'wait'; // an answer while a WMS call is pending: ignored
     else if (st.pending?.kind === 'retry') next = retryInput(ctx, input);

@@ -251,6 +251,14 @@ t.test('resume: the current prompt again, and the dialog goes on identically', a
     d.ans('3', 1, 'text'));
 });
 
+t.test('resume with a confirmation open asks it again', async (t) => {
+  const d = toCode();
+  d.ans('42', 0.5);
+  const r = step(flow, JSON.parse(JSON.stringify(d.state)) as DialogState, { type: 'resume' }, opts);
+  t.same(texts(r.outputs), ['Did you say 4 2? Say yes or no.']);
+  t.same(texts(step(flow, r.state, { type: 'answer', text: 'yes', confidence: 0.9, source: 'voice' }, opts).outputs), ['How many?']);
+});
+
 t.test('choice expectation and language', async (t) => {
   const d = toWms();
   t.equal(d.vars.colour, 'red');
