@@ -107,6 +107,14 @@ export async function countPendingOutbox(pool: Pool, operatorId?: number): Promi
   return rows[0]?.n ?? 0;
 }
 
+/** Makes an operator's pending writes due now (the picker asked to try again). */
+export async function makeOperatorOutboxDue(pool: Pool, operatorId: number): Promise<number> {
+  const r = await pool.query(
+    `UPDATE wms_outbox SET next_attempt_at = now()
+     WHERE status = 'pending' AND operator_id = $1 AND next_attempt_at > now() AND (lease_until IS NULL OR lease_until < now())`, [operatorId]);
+  return r.rowCount ?? 0;
+}
+
 /** An operator's pending writes: how many, and how many are waiting for a retry after failing. */
 export async function pendingOutboxOfOperator(pool: Pool, operatorId: number): Promise<{ pending: number; failing: number }> {
   const { rows } = await pool.query<{ pending: number; failing: number }>(

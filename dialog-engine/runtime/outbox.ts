@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Pool } from '../../db/index.ts';
 import {
-  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, pendingOutboxOfOperator, releaseOutboxLease, type OutboxRow,
+  claimDueOutbox, markOutboxDelivered, markOutboxRejected, markOutboxRetry, pendingOutboxOfOperator, releaseOutboxLease, makeOperatorOutboxDue, type OutboxRow,
 } from '../../db/queries/outbox.ts';
 import { WmsError, type WmsConnector } from '../wms/types.ts';
 
@@ -103,11 +103,12 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Tries to deliver an operator's pending writes now (waiting for ones another dispatcher has in
-   * flight, up to `waitMs`); true when none is left pending, false as soon as one has failed.
+   * Tries to deliver an operator's pending writes now, backoff or not (waiting for ones another
+   * dispatcher has in flight, up to `waitMs`); true when none is left pending, false as soon as one fails.
    */
   async flushOperator(operatorId: number, waitMs: number): Promise<boolean> {
     const end = Date.now() + waitMs;
+    await makeOperatorOutboxDue(this.pool, operatorId); // the picker is waiting: no backoff for these
     for (;;) {
       await this.drain(operatorId);
       const { pending, failing } = await pendingOutboxOfOperator(this.pool, operatorId);
