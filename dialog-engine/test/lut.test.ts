@@ -97,7 +97,7 @@ t.test('malformed host replies: a clear error, "please wait", no crash, then rec
   await t.rejects(g.confirmPick('S1', { idempotencyKey: 'k', operatorId: '1', assignmentId: '1', lineId: 'x', quantity: 1 }), { code: 'WMS_TIMEOUT' });
 });
 
-t.test('ODR outage: the writes wait in the outbox and go out after', async (t) => {
+t.test('ODR outage and a restart: the writes wait in the outbox and are replayed by the next process', async (t) => {
   const env = await setup(t, { kind: 'lut' });
   const op = env.truthOperators[2]!;
   const p = await Picker.start(env.rt);
@@ -107,7 +107,11 @@ t.test('ODR outage: the writes wait in the outbox and go out after', async (t) =
   t.equal((await env.receipts()).length, 0);
   const pending = await countPendingOutbox(env.db.pool);
   t.ok(pending > 0);
+  await env.rt.close(); // the gateway restarts while the host is down
   await env.faults({ down: false });
+  const { DialogRuntime } = await import('../runtime/runtime.ts');
+  const restarted = await DialogRuntime.load({ pool: env.db.pool, connector: env.connector, settings: { outboxPollMs: 50 } });
+  t.teardown(() => restarted.close());
   await waitFor(async () => (await countPendingOutbox(env.db.pool)) === 0);
   const receipts = await env.receipts();
   t.equal(receipts.length, pending);
