@@ -27,3 +27,5 @@ export {
   TurnFeed, type TurnFeedOptions, type TurnSubscription, type TurnHandler, type TurnFeedStats,
 } from './turn-feed.ts';
 export { PgTemplateStore } from './queries/templates.ts';
+export * as flowQueries from './queries/flows.ts';
+export * as outboxQueries from './queries/outbox.ts';

@@ -49,6 +49,8 @@ export type DialogOutput =
   | { type: 'operator'; operatorId: number | null; language?: Language }
   | { type: 'alert'; reason: string; node: string }
   | { type: 'enroll'; word: string; take: number; takes: number }
+  /** A business event for the dialog log (and the console's counters): `assignment:<id>`, `pick_confirmed …`. */
+  | { type: 'event'; text: string; node: string }
   | { type: 'end'; reason: string };
 
 // ---------------------------------------------------------------- flows

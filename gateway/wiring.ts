@@ -4,7 +4,7 @@
  */
 import { AsrEngine } from '../asr/index.ts';
 import { DialogRuntime, createConnector, startWmsSim, type WmsSim } from '../dialog-engine/index.ts';
-import { PgTemplateStore, type Pool } from '../db/index.ts';
+import { PgTemplateStore, outboxQueries, type Pool } from '../db/index.ts';
 import type { Config } from './config/index.ts';
 import type { Logger } from './logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -20,6 +20,44 @@ export interface Wiring {
   wmsSim: WmsSim | null;
   asr: AsrEngine | null;
   close(): Promise<void>;
+}
+
+const FLOW_REFRESH_MS = 30_000;
+const REFERENCE_SYNC_MS = 3600_000;
+
+/**
+ * Background work of the dialog side: published flow versions (from any node) picked up every
+ * 30 s, the WMS reference data (locations, items, reason codes) synced per site at start and
+ * hourly, and the outbox depth exported. Returns the stop function.
+ */
+function startDialogMaintenance(runtime: DialogRuntime, d: { pool: Pool; log: Logger; metrics: GatewayMetrics }): () => Promise<void> {
+  let outbox = { pending: 0, oldestPendingS: 0 };
+  d.metrics.gauge('voiceman_outbox_pending', 'WMS writes waiting for delivery', () => outbox.pending);
+  d.metrics.gauge('voiceman_outbox_oldest_pending_seconds', 'Age of the oldest undelivered WMS write', () => outbox.oldestPendingS);
+  const log = d.log.child({ component: 'dialog-maintenance' });
+  const refresh = async (): Promise<void> => {
+    await runtime.refreshFlows().catch((err: unknown) => log.warn({ err }, 'flow refresh failed'));
+    await outboxQueries.outboxStats(d.pool).then(
+      (s) => { outbox = { pending: s.pending, oldestPendingS: s.oldestPendingS ?? 0 }; },
+      (err: unknown) => log.warn({ err }, 'outbox stats failed'));
+  };
+  const sync = async (): Promise<void> => {
+    const { rows } = await d.pool.query<{ id: string }>('SELECT id FROM sites ORDER BY id').catch((err: unknown) => {
+      log.warn({ err }, 'could not list sites for the reference data sync');
+      return { rows: [] as { id: string }[] };
+    });
+    for (const { id } of rows) {
+      await runtime.syncReferenceData(id).then(
+        (r) => log.info({ siteId: id, ...r }, 'reference data synced from the WMS'),
+        (err: unknown) => log.warn({ err, siteId: id }, 'reference data sync failed; will retry'));
+    }
+  };
+  const t1 = setInterval(() => void refresh(), FLOW_REFRESH_MS);
+  const t2 = setInterval(() => void sync(), REFERENCE_SYNC_MS);
+  t1.unref(); t2.unref();
+  void refresh();
+  void sync();
+  return async () => { clearInterval(t1); clearInterval(t2); };
 }
 
 export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logger; metrics: GatewayMetrics; store: DeviceStore }): Promise<Wiring> {
@@ -42,6 +80,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
     const connector = createConnector(connectorCfg);
     const runtime = await DialogRuntime.load({ pool: d.pool, connector, logger: d.log.child({ component: 'dialog' }), settings: cfg.dialog });
     closers.push(() => runtime.close());
+    closers.push(startDialogMaintenance(runtime, d));
 
     let asr: AsrEngine | null = null;
     if (cfg.core.speech) {

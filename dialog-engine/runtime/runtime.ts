@@ -15,7 +15,7 @@ import { OutboxDispatcher, type OutboxSettings } from './outbox.ts';
 import { saveOperatorTts, type SignonSettings } from './signon.ts';
 import { syncReferenceData, type SyncResult } from './reference.ts';
 import type { WmsConnector } from '../wms/types.ts';
-import type { DialogInput, DialogOutput, DialogState, Flow, Language, StepInput, StepOptions } from '../types.ts';
+import type { DialogInput, DialogOutput, DialogState, Flow, Language, PendingWms, StepInput, StepOptions, WmsResultInput } from '../types.ts';
 
 /** Settings (the same names as the `dialog` config section: pass `config.dialog`). */
 export interface DialogSettings extends SignonSettings, OutboxSettings {
@@ -163,6 +163,31 @@ export class DialogRuntime {
   }
 }
 
+/**
+ * The business event a WMS call stands for, logged as an `event` turn (docs/api.md conventions):
+ * `assignment:<id>` when work is handed out, `pick_confirmed …` / `short_reported …` when a
+ * write is queued, `assignment_complete:<id>`.
+ */
+export function businessEvent(p: PendingWms, res: WmsResultInput): DialogOutput | null {
+  if (res.status !== 'ok') return null;
+  const a = p.args;
+  const v = (k: string): string => (a[k] === null || a[k] === undefined ? '' : String(a[k]));
+  switch (p.op) {
+    case 'getNextAssignment': {
+      const id = (res.data as { id?: unknown } | null)?.id;
+      return id === undefined || id === null ? null : { type: 'event', text: `assignment:${String(id)}`, node: p.node };
+    }
+    case 'confirmPick':
+      return { type: 'event', text: `pick_confirmed line=${v('lineId')} qty=${v('quantity')}`, node: p.node };
+    case 'reportShort':
+      return { type: 'event', text: `short_reported line=${v('lineId')} qty=${v('quantity')} reason=${v('reasonCode')}`, node: p.node };
+    case 'completeAssignment':
+      return { type: 'event', text: `assignment_complete:${v('assignmentId')}`, node: p.node };
+    default:
+      return null;
+  }
+}
+
 /** Most WMS calls one input may chain (a guard; flows normally need one or two). */
 const MAX_EFFECTS_PER_INPUT = 20;
 
@@ -198,6 +223,8 @@ class Session implements DialogSession {
       const res = await this.rt.fx.run(r.state.pending, {
         siteId: this.ctx.siteId, sessionId: this.ctx.sessionId, operatorId: r.state.operatorId, ...(turn ? { turn } : {}),
       });
+      const ev = businessEvent(r.state.pending, res);
+      if (ev) out.push(ev);
       r = step(this.rt.rootOf(r.state), r.state, res, opts);
       out.push(...r.outputs);
     }

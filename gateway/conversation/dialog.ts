@@ -103,6 +103,9 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
           ctx.log.warn({ reason: o.reason, node: o.node }, 'dialog alert for the supervisor');
           ctx.logTurn('event', { text: `alert: ${o.reason}`, flowNode: o.node });
           break;
+        case 'event':
+          ctx.logTurn('event', { text: o.text, flowNode: o.node });
+          break;
         case 'enroll':
           voice?.enrollNext(o.word, o.take, o.takes);
           break;

@@ -41,10 +41,20 @@ t.test('a whole assignment through the gateway, with the WMS down for part of it
   t.same(picks.map((x) => x.lineId).sort(), assignment!.lines.map((l) => l.id).sort(), 'each line exactly once');
   t.same(picks.map((x) => x.quantity), picks.map((x) => assignment!.lines.find((l) => l.id === x.lineId)!.qty), 'with the quantity picked');
   t.ok(confirmations.some((x) => x.operation === 'completeAssignment'), 'the assignment was completed at the WMS');
-  const turns = await g.db.pool.query<{ kind: string; flow_node: string | null }>(
-    'SELECT kind, flow_node FROM dialog_turns WHERE session_id = $1 ORDER BY seq', [welcome.sessionId]);
+  // The turn log is written in batches: wait for the last turn of the run (the closing prompt).
+  const turns = await until(async () => {
+    const r = await g.db.pool.query<{ kind: string; flow_node: string | null; text: string | null }>(
+      'SELECT kind, flow_node, text FROM dialog_turns WHERE session_id = $1 ORDER BY seq', [welcome.sessionId]);
+    return r.rows.some((x) => x.text === 'Assignment complete.') && r;
+  });
   t.ok(turns.rows.filter((r) => r.kind === 'text').length >= run.answers.length, 'every answer logged');
   t.ok(turns.rows.every((r) => r.kind !== 'prompt' || r.flow_node), 'prompts carry their flow node');
+  const events = await g.db.pool.query<{ text: string }>(
+    "SELECT text FROM dialog_turns WHERE session_id = $1 AND kind = 'event' ORDER BY seq", [welcome.sessionId]);
+  const texts = events.rows.map((r) => r.text);
+  t.ok(texts.includes(`assignment:${assignment!.id}`), 'the assignment is logged as an event');
+  t.equal(texts.filter((x) => x.startsWith('pick_confirmed')).length, lines, 'each pick is logged once as an event');
+  t.ok(texts.includes(`assignment_complete:${assignment!.id}`));
   const s = await g.db.pool.query('SELECT operator_id FROM device_sessions WHERE id = $1', [welcome.sessionId]);
   t.ok(s.rows[0].operator_id, 'the session records its operator');
   d.close();
