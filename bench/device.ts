@@ -201,7 +201,8 @@ export class SimDevice {
     this.utt = utt;
     // after the prompt is spoken: think/walk time sized for the duty cycle
     const busyMs = utt.speechMs / Math.max(0.01, this.o.speechDuty) - utt.speechMs - ttsMs;
-    const think = Math.max(200, busyMs * (0.7 + 0.6 * this.o.picker.rand()));
+    // typing on the keypad is not speech: 2–4 s, whatever the duty cycle
+    const think = this.answer.keypad ? 2000 + 2000 * this.o.picker.rand() : Math.max(200, busyMs * (0.7 + 0.6 * this.o.picker.rand()));
     this.st = St.Listening;
     this.wakeAt = this.ttsEndAt + think;
   }
