@@ -71,31 +71,6 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
       operatorId = id;
       stream?.close();
       stream = open();
-
-  /** An enrollment take ended: keep its audio; on the word's last take, store the templates. */
-  async function takeDone(r: AsrResult): Promise<void> {
-    const { word, takeNo, takes } = capture;
-    const pcm = capture.finish(Math.max(0, r.timing.speechEndMs - r.timing.speechStartMs));
-    if (!word || !pcm) return;
-    if (operatorId === null) {
-      ctx.log.warn({ word }, 'enrollment without a signed-on operator: take dropped');
-      onResult({ kind: 'nomatch', latencyMs: 0 });
-      return;
-    }
-    let quality = 1;
-    if (takeNo >= takes) {
-      try {
-        await engine.enroll(operatorId, tokenOf(word), capture.collected.map((p) => ({ pcm: p, sampleRate: ctx.sampleRate })));
-        capture.done();
-      } catch (err) {
-        // The dialog asks for the last take again (no-match); the capture stays armed for it.
-        capture.collected.pop();
-        ctx.log.warn({ err, word }, 'enrollment of a word failed; the operator says it again');
-        quality = 0;
-      }
-    }
-    onResult(quality > 0 ? { kind: 'enrolled', word, take: takeNo, quality } : { kind: 'nomatch', latencyMs: 0 });
-  }
     },
     enrollNext(word, take, takes) { capture.arm(word, take, takes); },
     close() { stream?.close(); stream = null; },

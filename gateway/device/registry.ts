@@ -97,16 +97,26 @@ export class SessionRegistry {
     if (session.graceTimer) { clearTimeout(session.graceTimer); session.graceTimer = null; }
   }
 
-  /** Ends a session: conversation closed, row marked ended, maps cleared. Idempotent. */
-  finish(session: DeviceSession, reason: string): void {
-    if (this.byId.get(session.sessionId) !== session) return;
+  /** Takes a session out of this node's maps; false when it was not (or no longer) here. */
+  private forget(session: DeviceSession): boolean {
+    if (this.byId.get(session.sessionId) !== session) return false;
     this.clearGrace(session);
     session.markEnded();
     this.byId.delete(session.sessionId);
     if (this.byDevice.get(session.deviceId) === session) this.byDevice.delete(session.deviceId);
     this.o.metrics.sessions.set(this.byId.size);
+    return true;
+  }
+
+  private closeConversation(session: DeviceSession, reason: string): Promise<void> {
+    return session.conversation?.close(reason).catch((err: unknown) => session.log.error({ err }, 'conversation close failed')) ?? Promise.resolve();
+  }
+
+  /** Ends a session: conversation closed, row marked ended, maps cleared. Idempotent. */
+  finish(session: DeviceSession, reason: string): void {
+    if (!this.forget(session)) return;
     session.log.info({ reason }, 'session ended');
-    session.conversation?.close(reason).catch((err: unknown) => session.log.error({ err }, 'conversation close failed'));
+    void this.closeConversation(session, reason);
     this.o.store.endSession(session.sessionId, reason, session.operatorId);
     this.o.cluster.released(session.deviceId, session.sessionId);
   }
@@ -116,14 +126,9 @@ export class SessionRegistry {
    * state is in the database and the other node resumes it).
    */
   async release(session: DeviceSession): Promise<void> {
-    if (this.byId.get(session.sessionId) !== session) return;
-    this.clearGrace(session);
-    session.markEnded();
-    this.byId.delete(session.sessionId);
-    if (this.byDevice.get(session.deviceId) === session) this.byDevice.delete(session.deviceId);
-    this.o.metrics.sessions.set(this.byId.size);
+    if (!this.forget(session)) return;
     session.log.info('session moved to another node');
-    await session.conversation?.close('moved').catch((err: unknown) => session.log.error({ err }, 'conversation close failed'));
+    await this.closeConversation(session, 'moved');
   }
 
   /**
@@ -135,7 +140,7 @@ export class SessionRegistry {
     for (const s of this.byId.values()) {
       this.clearGrace(s);
       s.markEnded();
-      if (s.conversation) closing.push(s.conversation.close('shutdown').catch((err: unknown) => s.log.error({ err }, 'conversation close failed')));
+      closing.push(this.closeConversation(s, 'shutdown'));
     }
     await Promise.all(closing);
     this.byId.clear();
