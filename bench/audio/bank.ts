@@ -16,7 +16,11 @@ export const FRAME_SAMPLES = (RATE * FRAME_MS) / 1000;
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
 const NOISE_FRAMES = 64;
 
-export interface Clip { label: string; voice: string; first: number; count: number }
+export interface Clip {
+  label: string; voice: string; first: number; count: number;
+  /** Index (within the clip) of the frame holding the last sample of speech (40 dB below peak). */
+  speechEndFrame: number;
+}
 
 export interface RawClip { label: string; voice: string; pcm: Int16Array; sampleRate: number }
 
@@ -24,7 +28,7 @@ export interface RawClip { label: string; voice: string; pcm: Int16Array; sample
 export interface Utterance {
   text: string;
   frames: Int32Array;
-  /** Index in `frames` of the frame holding the last speech sample. */
+  /** Index in `frames` of the frame holding the last speech sample (the recording may go on a little). */
   speechEndIndex: number;
   /** Speech (pre-roll to speech end), ms. */
   speechMs: number;
@@ -44,12 +48,16 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Trims a clip to its speech with a 30 ms margin each side (energy within 35 dB of the peak). */
-function trim(pcm: Int16Array, rate: number): Int16Array {
-  const end = speechEnd(pcm, rate);
+/**
+ * Cuts long leading/trailing silence (synthesised words carry ~0.3 s of it) at 50 dB below the
+ * peak with a 100 ms margin. Recordings that are already trimmed (FSDD) lose nothing: weak onsets
+ * such as the "s" of "six" or the "th" of "three" sit well above that level.
+ */
+function trimSilence(pcm: Int16Array, rate: number): Int16Array {
+  const end = speechEnd(pcm, rate, 50);
   const rev = pcm.slice().reverse();
-  const start = pcm.length - speechEnd(rev, rate);
-  const m = Math.round(rate * 0.03);
+  const start = pcm.length - speechEnd(rev, rate, 50);
+  const m = Math.round(rate * 0.1);
   return pcm.subarray(Math.max(0, start - m), Math.min(pcm.length, end + m));
 }
 
@@ -63,7 +71,7 @@ export class FrameBank {
 
   constructor(raw: RawClip[], seed = 1) {
     const prepared = raw.map((r) => {
-      const t = trim(r.pcm, r.sampleRate);
+      const t = trimSilence(r.pcm, r.sampleRate);
       return { ...r, pcm: r.sampleRate === RATE ? t : resample(t, r.sampleRate, RATE) };
     });
     const total = NOISE_FRAMES + prepared.reduce((n, c) => n + Math.ceil(c.pcm.length / FRAME_SAMPLES), 0);
@@ -81,7 +89,8 @@ export class FrameBank {
       const key = c.label;
       let list = this.clips.get(key);
       if (!list) this.clips.set(key, (list = []));
-      list.push({ label: c.label, voice: c.voice, first: frame, count });
+      const endSample = speechEnd(c.pcm, RATE, 40);
+      list.push({ label: c.label, voice: c.voice, first: frame, count, speechEndFrame: Math.min(count - 1, Math.max(0, Math.ceil(endSample / FRAME_SAMPLES) - 1)) });
       frame += count;
     }
     this.frames = new Array<Buffer>(total);
@@ -122,14 +131,15 @@ export class FrameBank {
     let s = Math.floor(rand() * NOISE_FRAMES);
     const preRollFrames = Math.round(preRollMs / FRAME_MS);
     for (let i = 0; i < preRollFrames; i++) idx.push(this.silence(s++));
+    let speechEndIndex = 0;
     clips.forEach((c, k) => {
       if (k > 0) {
         const gap = Math.round((100 + rand() * 150) / FRAME_MS);
         for (let i = 0; i < gap; i++) idx.push(this.silence(s++));
       }
+      speechEndIndex = idx.length + c.speechEndFrame;
       for (let i = 0; i < c.count; i++) idx.push(c.first + i);
     });
-    const speechEndIndex = idx.length - 1;
     for (let i = 0; i < Math.round(tailMs / FRAME_MS); i++) idx.push(this.silence(s++));
     return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1 - preRollFrames) * FRAME_MS, preRollFrames };
   }

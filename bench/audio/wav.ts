@@ -97,9 +97,9 @@ function gcd(a: number, b: number): number { return b === 0 ? a : gcd(b, a % b);
 
 /**
  * Index just past the last sample of speech: the end of the last 10 ms window whose RMS is within
- * 35 dB of the loudest window. Recordings are trimmed close to the speech, but not exactly.
+ * `belowPeakDb` of the loudest window. Recordings are trimmed close to the speech, but not exactly.
  */
-export function speechEnd(samples: Int16Array, sampleRate: number): number {
+export function speechEnd(samples: Int16Array, sampleRate: number, belowPeakDb = 35): number {
   const win = Math.max(1, Math.round(sampleRate / 100));
   const n = Math.floor(samples.length / win);
   if (n === 0) return samples.length;
@@ -111,7 +111,7 @@ export function speechEnd(samples: Int16Array, sampleRate: number): number {
     rms[w] = Math.sqrt(acc / win);
     if (rms[w]! > peak) peak = rms[w]!;
   }
-  const floor = peak * 10 ** (-35 / 20);
+  const floor = peak * 10 ** (-belowPeakDb / 20);
   for (let w = n - 1; w >= 0; w--) if (rms[w]! >= floor && rms[w]! > 0) return Math.min(samples.length, (w + 1) * win);
   return samples.length;
 }
