@@ -54,6 +54,8 @@ export interface BenchResult {
   loadgen_late_skipped_frames: number;
   timeouts: number;
   dropped_frames: number | null;
+  /** Utterances the recogniser refused as busy during the measurement (whole answers dropped). */
+  asr_busy_rejections: number | null;
   frames_sent: number;
   frames_per_s: number | null;
   gateway_frames_per_s: number | null;
@@ -153,6 +155,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     loadgen_late_skipped_frames: engine.counters.lateSkipped,
     timeouts: engine.counters.timeouts,
     dropped_frames: dropped1 === null ? null : dropped1 - (dropped0 ?? 0),
+    asr_busy_rejections: deltaOf(pts, 'voiceman_asr_busy_rejections'),
     frames_sent: framesSent,
     frames_per_s: round(framesSent / secs, 1),
     gateway_frames_per_s: rateOf(pts, (p) => p.framesIn),
@@ -172,6 +175,13 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     accuracy_windows: ts.accuracyWindows(10000),
     turn_log: ts.log,
   };
+}
+
+/** Growth of a gauge that counts since start (e.g. the recogniser's busy rejections). */
+function deltaOf(pts: Point[], name: string): number | null {
+  const withValue = pts.filter((p) => p.queues[name] !== undefined);
+  if (withValue.length === 0) return null;
+  return withValue.at(-1)!.queues[name]! - withValue[0]!.queues[name]!;
 }
 
 /** Per-second rate of a counter over the sampled points (their own timestamps). */

@@ -20,6 +20,7 @@ export const RULES: Rule[] = [
   { key: 'reprompt_rate', better: 'lower', kind: 'abs' },
   { key: 'errors', better: 'lower', kind: 'count' },
   { key: 'dropped_frames', better: 'lower', kind: 'count' },
+  { key: 'asr_busy_rejections', better: 'lower', kind: 'count' },
 ];
 
 export interface Delta { key: string; base: number; current: number; change: string; regression: boolean }

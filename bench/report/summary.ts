@@ -20,6 +20,7 @@ export function summaryTable(r: BenchResult): string {
     ['silence frames skipped (load generator late)', String(r.loadgen_late_skipped_frames)],
     ['frames sent/s (gateway received/s)', `${f(r.frames_per_s, '', 0)} (${f(r.gateway_frames_per_s, '', 0)})`],
     ['dropped frames (gateway)', r.dropped_frames === null ? '— (no drop counter exported)' : String(r.dropped_frames)],
+    ['answers refused by a busy recogniser', r.asr_busy_rejections === null ? '—' : String(r.asr_busy_rejections)],
     ['gateway CPU (mean, % of one core)', f(r.gateway_cpu_pct, ' %')],
     ['gateway RSS end / peak', `${f(r.gateway_rss_mb, ' MB')} / ${f(r.gateway_rss_peak_mb, ' MB')}`],
     ['gateway event-loop lag p99 (max)', f(r.event_loop_lag_p99_ms, ' ms')],
