@@ -2,7 +2,9 @@
  * One measured run: connect the sessions (ramp), let them warm up, measure for the duration, and
  * return the result object that the summary, the JSON output and the HTML report are built from.
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { REPO_ROOT } from './launch.ts';
 import { LoadEngine, sleep, type EngineOptions } from './engine.ts';
 import { Sampler, type Point } from './sampler.ts';
 import { round } from './stats.ts';
@@ -69,6 +71,8 @@ export interface BenchResult {
   queues_max: Record<string, number>;
   settings: { audio: string; speech_duty: number; warmup_s: number; seed: number };
   machine: { cpus: number; cpu_model: string; node: string; loadavg: number[] };
+  /** The code measured: HEAD and whether the work tree had uncommitted changes (when known). */
+  build: { commit: string | null; dirty: boolean | null };
   timeline: Point[];
   latency_windows: Array<{ t: number; n: number; p: Array<number | null> }>;
   accuracy_windows: Array<{ t: number; n: number; acc: number }>;
@@ -169,12 +173,23 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     event_loop_lag_p99_ms: round(Math.max(...pts.map((p) => p.loopLagP99Ms ?? -Infinity))),
     queues_max: queuesMax,
     settings: { audio: o.audio, speech_duty: o.speechDuty, warmup_s: o.warmupS, seed: o.seed ?? 1 },
+    build: buildInfo(),
     machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version, loadavg: os.loadavg().map((x) => round(x, 2) ?? 0) },
     timeline: sampler.points,
     latency_windows: ts.gap.windows(5000).map((w) => ({ t: w.t, n: w.n, p: w.p.map((x) => round(x)) })),
     accuracy_windows: ts.accuracyWindows(10000),
     turn_log: ts.log,
   };
+}
+
+function buildInfo(): BenchResult['build'] {
+  const git = (args: string[]): string | null => {
+    const r = spawnSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 5000 });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  return { commit, dirty: status === null ? null : status.length > 0 };
 }
 
 /** Growth of a gauge that counts since start (e.g. the recogniser's busy rejections). */

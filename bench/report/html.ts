@@ -83,7 +83,7 @@ export function htmlReport(title: string, r: BenchResult, extra: { charts?: stri
 .charts{display:flex;flex-wrap:wrap;gap:16px}.charts>div{border:1px solid #ddd;padding:6px}details{margin-top:16px}</style>
 </head><body>
 <h1>${esc(title)}</h1>
-<p>${esc(r.at)} · ${r.machine.cpus} × ${esc(r.machine.cpu_model)} · Node ${esc(r.machine.node)} · load average at end ${r.machine.loadavg.join(' ')}</p>
+<p>${esc(r.at)} · code ${esc(r.build?.commit ?? '?')}${r.build?.dirty ? ' (with uncommitted changes)' : ''} · ${r.machine.cpus} × ${esc(r.machine.cpu_model)} · Node ${esc(r.machine.node)} · load average at end ${r.machine.loadavg.join(' ')}</p>
 ${(extra.notes ?? []).map((n) => `<p>${esc(n)}</p>`).join('\n')}
 <pre>${esc(summaryTable(r))}</pre>
 <div class="charts">${charts.map((c) => `<div>${c}</div>`).join('\n')}</div>

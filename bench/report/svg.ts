@@ -23,7 +23,7 @@ function ticks(lo: number, hi: number, n = 5): number[] {
 export function lineChart(c: ChartSpec): string {
   const W = c.width ?? 640;
   const H = c.height ?? 280;
-  const m = { l: 56, r: 16, t: 28, b: 40 };
+  const m = { l: 56, r: 16, t: 44, b: 40 };
   const pts = c.series.flatMap((s) => s.points.filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1])));
   if (pts.length === 0) {
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="60"><text x="8" y="30" font-size="13">${esc(c.title)}: no data</text></svg>`;
@@ -56,7 +56,7 @@ export function lineChart(c: ChartSpec): string {
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${sy(c.limit.y)}" y2="${sy(c.limit.y)}" stroke="#c00" stroke-dasharray="6 4"/>`);
     parts.push(`<text x="${W - m.r - 2}" y="${sy(c.limit.y) - 4}" text-anchor="end" fill="#c00">${esc(c.limit.label)}</text>`);
   }
-  let lx = m.l + 200;
+  let lx = m.l;
   for (const s of c.series) {
     const segs: string[] = [];
     let pen = false;
@@ -69,7 +69,7 @@ export function lineChart(c: ChartSpec): string {
     if (s.points.length < 40) {
       for (const [x, y] of s.points) if (y !== null && Number.isFinite(y)) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     }
-    parts.push(`<rect x="${lx}" y="8" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="17">${esc(s.name)}</text>`);
+    parts.push(`<rect x="${lx}" y="24" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="33">${esc(s.name)}</text>`);
     lx += 24 + s.name.length * 6.5;
   }
   parts.push('</svg>');
