@@ -5,9 +5,9 @@
  * whether the decoder preferred a filler (out-of-grammar) word. The decoder's own word
  * probabilities are not used: they do not separate right from wrong.
  */
-import { expectedText, interpret, FILLER_PREFIX } from './grammar.ts';
+import { expectedText, interpret, numberWords, DIGIT_WORDS, FILLER_PREFIX } from './grammar.ts';
 import type { Expectation, NoMatchReason } from './types.ts';
-import type { SdMatch } from './worker-protocol.ts';
+import type { OogScore, SdMatch } from './worker-protocol.ts';
 
 export interface DecideOptions {
   /** Below this confidence the answer is rejected (per-site setting). */
@@ -16,15 +16,39 @@ export interface DecideOptions {
   confirmThreshold: number;
   /** Template distance above which speech is out of the enrolled vocabulary. */
   maxTemplateDistance: number;
+  /**
+   * Check strings: when the decoder's winner is not the expected answer, the expected answer is
+   * still accepted if its own path score is within this margin (log base 1.0001) of the winner's.
+   * 0 = off. Larger accepts more right answers and more wrong ones (measured in bench:asr).
+   */
+  expectedMargin: number;
+  /**
+   * Out-of-grammar rejection: (phone-loop score − grammar score) per 10 ms frame above this
+   * rejects the utterance (log base 1.0001). 0 = off (and no phone-loop pass is decoded).
+   */
+  oogThreshold: number;
 }
 
-export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60 };
+export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 0 };
 
 export interface DecideInput {
   expectation: Expectation;
   siWords: string[] | null;
   sd: SdMatch | null;
   sdSegments: SdMatch[] | null;
+  /** Path scores of the decoder's winner and of the expected answer (when they differed). */
+  rescore?: Rescore | null;
+  /** Phone-loop evidence (when oogThreshold > 0). */
+  oog?: OogScore | null;
+}
+
+export interface Rescore { best: number; expected: number | null }
+
+/** Words of the expected answer as the decoder spells them (digit strings and numbers), else null. */
+export function expectedWords(e: Expectation | null): string[] | null {
+  if (e?.kind === 'digits' && e.expected !== undefined && e.length > 1) return [...e.expected].map((d) => DIGIT_WORDS[Number(d)]!);
+  if (e?.kind === 'number' && e.expected !== undefined) return numberWords(e.expected);
+  return null;
 }
 
 export type Decision =
@@ -44,7 +68,14 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   if (inp.siWords && inp.siWords.some((w) => w.startsWith(FILLER_PREFIX))) {
     return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
   }
-  const si = inp.siWords && inp.siWords.length ? interpret(e, inp.siWords) : null;
+  if (o.oogThreshold > 0 && inp.oog && (inp.oog.loop - inp.oog.constrained) / inp.oog.frames > o.oogThreshold) {
+    return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
+  }
+  const exWords = expectedWords(e);
+  const rs = inp.rescore;
+  // Likelihood ratio: the expected answer scored within the margin of the winner → expected.
+  const siWords = exWords && rs && rs.expected !== null && o.expectedMargin > 0 && rs.expected >= rs.best - o.expectedMargin ? exWords : inp.siWords;
+  const si = siWords && siWords.length ? interpret(e, siWords) : null;
   // SD: a multi-word digit string is matched per SI segment; otherwise the whole utterance.
   let sdText: string | null = null;
   let sdConf = 0;
@@ -76,9 +107,9 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
     else if (sdConf >= 0.85) { text = sdText; conf = 0.6; }
     else { text = siText; conf = sdConf < 0.55 ? 0.55 : 0.45; }
     isCommand = text === siText ? si!.isCommand : sdCommand;
-    words = text === siText ? inp.siWords! : inp.sd?.token?.split(' ') ?? [...text];
+    words = text === siText ? siWords! : inp.sd?.token?.split(' ') ?? [...text];
   } else if (siText !== null) {
-    text = siText; isCommand = si!.isCommand; words = inp.siWords!;
+    text = siText; isCommand = si!.isCommand; words = siWords!;
     // SI alone: the expected answer is a strong prior (the grammar was biased towards it, so
     // a different answer that still won is well supported); single tokens are weaker.
     conf = haveSd ? 0.5 : expected !== undefined ? 0.8 : 0.75;

@@ -11,13 +11,13 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from './worker-url.ts';
 import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
-import { decide, DEFAULT_DECIDE, type DecideOptions } from './decide.ts';
+import { decide, expectedWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
 import { TemplateError, toOperatorTemplates, type OperatorTemplates, type TemplateStore } from './templates.ts';
 import { resample } from './audio.ts';
 import { DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import type { Features } from './features.ts';
-import type { FromWorker, SdMatch, ToWorker } from './worker-protocol.ts';
+import type { FromWorker, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
 
 export interface AsrEngineOptions {
@@ -35,11 +35,17 @@ export interface AsrEngineOptions {
   /** Run the speaker-independent decoder (false: templates only). */
   si?: boolean;
   grammar?: GrammarOptions;
+  /** SoundSwallower decoder settings (e.g. wip, silprob, fillprob, beam) over the tuned defaults. */
+  decoderConfig?: Record<string, number | string | boolean>;
   decide?: Partial<DecideOptions>;
   endpoint?: Partial<EndpointSettings>;
   templateStore?: TemplateStore;
   templateCache?: number;
   dtwBand?: number;
+  /** Diagnostics: called with each utterance's raw engine outputs before fusion (bench:asr, diag:asr). */
+  trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null }) => void;
+  /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
+  oogTrace?: boolean;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
   onError?: (err: Error) => void;
 }
@@ -91,7 +97,7 @@ export class AsrEngine implements StreamHost {
     const decoders = opts.decodersPerWorker ?? 4;
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
     const workers = await Promise.all(Array.from({ length: n }, async () => {
-      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false });
+      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));
@@ -140,7 +146,7 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, words: utt.grammar?.words ?? [] });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, words: utt.grammar?.words ?? [], expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -299,13 +305,14 @@ export class AsrEngine implements StreamHost {
     const resultMs = performance.now() - u.endWall;
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
     if (this.recent.length > 200) this.recent.shift();
-    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs));
+    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null));
   }
 
-  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number): AsrResult {
+  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null): AsrResult {
     const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs };
     if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
-    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments }, this.decideOpts);
+    this.opts.trace?.({ siWords, rescore, oog });
+    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, rescore, oog }, this.decideOpts);
     if (d.status === 'nomatch') { this.counters.nomatch++; return { ...d, timing }; }
     this.counters.match++;
     return {

@@ -53,6 +53,12 @@ export interface CompiledGrammar {
   tokens: string[];
   /** A cache key: equal keys, equal grammar. */
   key: string;
+  /**
+   * Whether a complete partial hypothesis may end the utterance early. Not for fixed-length digit
+   * strings: the grammar forces the full digit count onto any prefix, so the partial is always
+   * "complete" and a pause between digits cut the string (measured: diag:asr).
+   */
+  earlyEnd: boolean;
 }
 
 /** Words → JSGF-safe lower-case tokens. */
@@ -144,7 +150,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   if (fw > 0) rules.push(`<filler> = (${FILLER_WORDS.map((w) => FILLER_PREFIX + w).join(' | ')})+;`);
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: jsgf };
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: jsgf, earlyEnd: !(e.kind === 'digits' && e.length > 1) };
 }
 
 export interface Interpretation {

@@ -6,7 +6,11 @@ export interface SerializedTemplates {
 }
 
 export type ToWorker =
-  | { type: 'begin'; utt: number; slot: number; jsgf: string | null; words: string[] }
+  | {
+    type: 'begin'; utt: number; slot: number; jsgf: string | null; words: string[];
+    /** Words of the expected answer: rescored against a different winner (see rescore.ts). */
+    expected?: string[] | null;
+  }
   | { type: 'audio'; utt: number; slot: number; pcm: Float32Array }
   | {
     type: 'end'; utt: number; slot: number;
@@ -16,6 +20,8 @@ export type ToWorker =
   | { type: 'cancel'; utt: number; slot: number }
   | { type: 'match'; id: number; pcm: Float32Array; templates: SerializedTemplates; tokens: string[] }
   | { type: 'features'; id: number; pcm: Float32Array };
+
+export interface OogScore { constrained: number; loop: number; frames: number }
 
 export interface WordSeg { word: string; startMs: number; endMs: number }
 
@@ -27,6 +33,10 @@ export type FromWorker =
   | {
     type: 'result'; utt: number;
     si: { words: string[]; segs: WordSeg[] } | null;
+    /** Path scores (log base 1.0001) of the winner and of the expected answer when they differ. */
+    rescore?: { best: number; expected: number | null } | null;
+    /** Path scores of the grammar's winner and of a free phone loop over the same audio (`frames` of 10 ms). */
+    oog?: OogScore | null;
     sd: SdMatch | null;
     /** Per-segment template tokens for multi-word answers (digit strings). */
     sdSegments: SdMatch[] | null;

@@ -16,9 +16,10 @@ import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { Lru } from './lru.ts';
 import { comfortLevel, fillSilence } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
+import { addPhoneWords, pathScore, scoreExpected, scoreLoop } from './rescore.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
@@ -39,6 +40,9 @@ interface Slot {
   fill: number | null;
   cpu: number;
   lastText: string;
+  /** Audio exactly as fed to the decoder (for rescoring), and the expected answer's words. */
+  fed: Float32Array[];
+  expected: string[] | null;
 }
 
 let ss: SoundSwallowerModule | null = null;
@@ -67,11 +71,12 @@ async function init(): Promise<void> {
     for (const w of base) (dict.get(w) ?? []).forEach((p, i) => lines.push(`${w}${i ? `(${i + 1})` : ''} ${p}`));
     writeFileSync(dictPath, `${lines.join('\n')}\n`);
     for (let i = 0; i < opts.decoders; i++) {
-      const dec = new ss.Decoder({ hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000 });
+      const dec = new ss.Decoder({ hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig });
       await dec.initialize();
       // Batch CMN measured better than live CMN on short command utterances.
       dec.set_config('cmn', 'batch');
       await dec.reinitialize_audio();
+      if (opts.oogLoop) addPhoneWords(dec);
       slots.push(newSlot(dec));
     }
   } else {
@@ -81,7 +86,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null): Slot {
-  return { dec, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '' };
+  return { dec, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '', fed: [], expected: null };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -106,6 +111,7 @@ function flushPending(s: Slot): void {
   s.pending = []; s.pendingLen = 0;
   if (s.fill === null) s.fill = comfortLevel(all);
   fillSilence(all, s.fill, s.utt);
+  if (s.expected || opts.oogLoop) s.fed.push(all);
   feed(s, all);
 }
 
@@ -137,7 +143,7 @@ function handle(m: ToWorker): void {
       const t0 = performance.now();
       const s = slotFor(m);
       if (s.active && s.dec) s.dec.stop();
-      Object.assign(s, newSlot(s.dec), { grammar: s.grammar, utt: m.utt, active: true });
+      Object.assign(s, newSlot(s.dec), { grammar: s.grammar, utt: m.utt, active: true, expected: m.expected ?? null });
       if (s.dec && m.jsgf) {
         if (s.grammar !== m.jsgf) {
           ensureWords(s.dec, m.words);
@@ -173,6 +179,8 @@ function handle(m: ToWorker): void {
       if (!s.active || s.utt !== m.utt) return;
       const t0 = performance.now();
       let si: { words: string[]; segs: WordSeg[] } | null = null;
+      let rescore: { best: number; expected: number | null } | null = null;
+      let oog: { constrained: number; loop: number; frames: number } | null = null;
       if (s.dec && s.grammar) {
         flushPending(s);
         s.dec.stop();
@@ -180,6 +188,19 @@ function handle(m: ToWorker): void {
         const segs: WordSeg[] = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t))
           .map((w) => ({ word: w.t.replace(/\(\d+\)$/, ''), startMs: w.b * 1000, endMs: (w.b + w.d) * 1000 }));
         si = { words: segs.map((x) => x.word), segs };
+        if (opts.oogLoop && ss && segs.length) {
+          const constrained = pathScore(ss, s.dec);
+          const loop = constrained === null ? null : scoreLoop(ss, s.dec, s.fed);
+          s.grammar = null; // the decoder now holds the phone loop
+          oog = loop === null || constrained === null ? null : { constrained, loop, frames: Math.max(1, Math.round((segs[segs.length - 1]!.endMs - segs[0]!.startMs) / 10)) };
+        }
+        if (ss && s.expected && si.words.length && si.words.join(' ') !== s.expected.join(' ')) {
+          // Both strings forced alone over the same audio: the same search conditions for each.
+          const best = scoreExpected(ss, s.dec, si.words, s.fed);
+          rescore = best === null ? null : { best, expected: scoreExpected(ss, s.dec, s.expected, s.fed) };
+          s.grammar = null; // the decoder now holds the expected-only grammar
+        }
+        s.fed = [];
       }
       let sd: SdMatch | null = null;
       let sdSegments: SdMatch[] | null = null;
@@ -202,7 +223,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, sd, sdSegments, cpuMs: s.cpu, finalMs, audioMs });
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, cpuMs: s.cpu, finalMs, audioMs });
       return;
     }
     case 'match': {

@@ -1,0 +1,38 @@
+/**
+ * Out-of-grammar evidence sweep: `npm run diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...]`.
+ * Decodes in-grammar single digits (N per speaker) and the flite out-of-grammar words with the
+ * phone-loop pass on, and prints, for thresholds of (loop − grammar) score per frame, the share of
+ * out-of-grammar words rejected and of right digits rejected (the decision in decide.ts).
+ */
+import { parseArgs } from 'node:util';
+import { AsrEngine, type Expectation } from '../index.ts';
+import { loadDigits, loadOog } from './corpus.ts';
+import { recognise, CMDS } from './evaluate.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' } } });
+if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...]\n'); process.exit(2); }
+const decoder: Record<string, number | string> = {};
+for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) { const [k, v] = kv.split('='); decoder[k!] = Number.isNaN(Number(v)) ? v! : Number(v); }
+let ratio: number | null = null;
+const engine = await AsrEngine.load({ decoderConfig: decoder, oogTrace: true, trace: (t) => { ratio = t.oog ? (t.oog.loop - t.oog.constrained) / t.oog.frames : null; } });
+const n = Number(values.n ?? 25);
+const takes = loadDigits(values.data, (m) => m.take >= 3 && m.take % 2 === 1);
+const ins = [...new Set(takes.map((t) => t.speaker))].flatMap((s) => takes.filter((t) => t.speaker === s).filter((_, i, a) => i % Math.max(1, Math.floor(a.length / n)) === 0).slice(0, n));
+const e: Expectation = { kind: 'digits', length: 1, commands: CMDS };
+const inR: (number | null)[] = [], inOk: boolean[] = [], oogR: (number | null)[] = [];
+for (const t of ins) {
+  ratio = null;
+  const r = await recognise(engine, t.audio, e);
+  inR.push(ratio); inOk.push(r?.status === 'match' && r.text === String(t.digit));
+}
+for (const a of loadOog()) { ratio = null; await recognise(engine, a, e); oogR.push(ratio); }
+await engine.close();
+const q = (xs: number[], p: number): number => xs.sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
+const okR = inR.filter((r, i): r is number => r !== null && inOk[i]!);
+const oR = oogR.filter((r): r is number => r !== null);
+process.stdout.write(`in-grammar right: ${okR.length} (p50 ${q(okR, 0.5).toFixed(1)} p90 ${q(okR, 0.9).toFixed(1)} p97 ${q(okR, 0.97).toFixed(1)} max ${q(okR, 1).toFixed(1)}); oog: ${oR.length} of ${oogR.length} (p10 ${q(oR, 0.1).toFixed(1)} p50 ${q(oR, 0.5).toFixed(1)})\n`);
+for (const th of [0, 3, 6, 9, 12, 15, 20, 25, 30, 40, 60]) {
+  const fr = okR.filter((r) => r > th).length / okR.length;
+  const rej = (oogR.filter((r) => r === null || r > th).length) / oogR.length;
+  process.stdout.write(`threshold ${th}: oog_rejection ${rej.toFixed(3)} false_rejection(right digits) ${fr.toFixed(3)}\n`);
+}
