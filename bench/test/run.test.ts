@@ -27,7 +27,7 @@ function bank(): { bank: FrameBank; voices: string[] } {
 }
 
 t.test('a 5-second echo run against a real gateway process', async (t) => {
-  const gw = await launchGateway({ devices: 6 });
+  const gw = await launchGateway({ devices: 6, env: { CONVERSATION: 'echo', SPEECH: 'false' } });
   t.teardown(() => gw.close());
   const { bank: b, voices } = bank();
   const r = await runLoad({
