@@ -150,7 +150,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     no_match_rate: o.mode === 'picking' && measured - ts.typed > 0 ? round(ts.noResult / (measured - ts.typed), 4) : null,
     voice_turns: measured - ts.typed,
     typed_turns: ts.typed,
-    accuracy_by_node: Object.fromEntries([...ts.byNode.entries()].sort().map(([k, v]) => [k, { ...v, accuracy: round(v.correct / v.n, 4) }])),
+    accuracy_by_node: o.mode !== 'picking' ? {} : Object.fromEntries([...ts.byNode.entries()].sort().map(([k, v]) => [k, { ...v, accuracy: round(v.correct / v.n, 4) }])),
     errors: Object.values(errKinds).reduce((a, b) => a + b, 0),
     errors_during_ramp: rampErrors,
     error_kinds: errKinds,
