@@ -9,6 +9,7 @@ export class GatewayMetrics {
   readonly sessions: client.Gauge;
   readonly connections: client.Gauge;
   readonly framesIn: client.Counter;
+  readonly framesDropped: client.Counter<'reason'>;
   readonly bytesIn: client.Counter;
   readonly messagesIn: client.Counter<'type'>;
   readonly messagesOut: client.Counter<'type'>;
@@ -25,6 +26,7 @@ export class GatewayMetrics {
     this.sessions = new client.Gauge({ name: 'voiceman_sessions', help: 'Device sessions (connected or waiting for resume)', registers: [r] });
     this.connections = new client.Gauge({ name: 'voiceman_device_connections', help: 'Open device WebSockets', registers: [r] });
     this.framesIn = new client.Counter({ name: 'voiceman_audio_frames_total', help: 'Audio frames received', registers: [r] });
+    this.framesDropped = new client.Counter({ name: 'voiceman_audio_frames_dropped_total', help: 'Audio frames received but not processed, by reason', labelNames: ['reason'], registers: [r] });
     this.bytesIn = new client.Counter({ name: 'voiceman_audio_bytes_total', help: 'Audio bytes received', registers: [r] });
     this.messagesIn = new client.Counter({ name: 'voiceman_device_messages_in_total', help: 'JSON messages from devices', labelNames: ['type'], registers: [r] });
     this.messagesOut = new client.Counter({ name: 'voiceman_device_messages_out_total', help: 'JSON messages to devices', labelNames: ['type'], registers: [r] });

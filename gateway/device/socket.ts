@@ -121,7 +121,10 @@ export class DeviceSocketServer {
 
     if (isBinary) {
       if (conn.state === 'awaiting_hello') return this.fail(ws, 'AUDIO_BEFORE_HELLO');
-      if (conn.state === 'authenticating') return; // a device may stream right after hello
+      if (conn.state === 'authenticating') { // a device may stream right after hello
+        this.d.metrics.framesDropped.inc({ reason: 'before_welcome' });
+        return;
+      }
       const len = message.byteLength;
       if (len % 2 !== 0 || len < conn.minFrameBytes || len > conn.maxFrameBytes) return this.fail(ws, 'BAD_AUDIO_FRAME');
       this.d.metrics.framesIn.inc();
