@@ -33,12 +33,6 @@ export function forDevice(e: Expectation | null): Expect | null {
   return e;
 }
 
-/** Typed answers as the dialog expects them: trimmed, lower case, digits without spaces. */
-export function normaliseTyped(text: string): string {
-  const t = text.trim().toLowerCase().replace(/\s+/g, ' ');
-  return /^[\d ]+$/.test(t) ? t.replace(/ /g, '') : t;
-}
-
 export function createDialogConversation(deps: DialogConversationDeps, ctx: SessionContext, restored: unknown): Conversation {
   let dialog: DialogSession | null = null;
   let voice: VoiceChannel | null = null;
@@ -170,7 +164,8 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
     },
     async onText(text) {
       const turn = ctx.logTurn('text', { text, confidence: 1 });
-      await feed({ type: 'answer', text: normaliseTyped(text), confidence: 1, source: 'text' }, { turn });
+      // the dialog normalises answers itself (normalizeAnswer)
+      await feed({ type: 'answer', text, confidence: 1, source: 'text' }, { turn });
     },
     async onEvent(name, value) {
       ctx.logTurn('event', { text: value === undefined ? name : `${name}=${value}` });
