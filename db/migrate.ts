@@ -70,6 +70,7 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
     }
     return { applied, current: latest };
   } finally {
+    // A failed unlock needs no handling: the session-level lock goes with the connection.
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();
   }

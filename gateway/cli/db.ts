@@ -17,7 +17,7 @@ async function reachable(url: string): Promise<boolean> {
   } catch {
     return false; // not running: the caller starts it
   } finally {
-    await c.end().catch(() => undefined);
+    await c.end().catch(() => undefined); // a probe connection that never opened has nothing to close
   }
 }
 
