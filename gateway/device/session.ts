@@ -60,7 +60,11 @@ export interface SessionPersistence {
 }
 
 /** What is persisted in device_sessions.dialog_state, so a session can resume on another node. */
-export interface SessionStateEnvelope { v: 1; turnSeq: number; lastCseq: number; operatorId: number | null; conversation: unknown }
+export interface SessionStateEnvelope {
+  v: 1; turnSeq: number; lastCseq: number; operatorId: number | null; conversation: unknown;
+  /** The operator's speech settings (language, rate, volume), so a resumed device speaks as before. */
+  settings?: DeviceSettings;
+}
 
 export interface SessionInit {
   sessionId: string; siteId: string; deviceId: string; log: Logger; settings: DeviceSettings;
@@ -110,6 +114,7 @@ export class DeviceSession implements SessionContext {
       this.lastCseq = init.restored.envelope.lastCseq;
       this.operatorId = init.restored.envelope.operatorId;
       this.conversationState = init.restored.envelope.conversation;
+      if (init.restored.envelope.settings) this.settings = { ...this.settings, ...init.restored.envelope.settings };
     }
   }
 
@@ -217,7 +222,7 @@ export class DeviceSession implements SessionContext {
 
   private persist(): void {
     this.init.persistence.saveState(this.sessionId, {
-      v: 1, turnSeq: this.turnSeq, lastCseq: this.lastCseq, operatorId: this.operatorId,
+      v: 1, turnSeq: this.turnSeq, lastCseq: this.lastCseq, operatorId: this.operatorId, settings: this.settings,
       conversation: this.conversationState,
     }, this.seq);
   }

@@ -59,3 +59,41 @@ t.test('a whole assignment through the gateway, with the WMS down for part of it
   t.ok(s.rows[0].operator_id, 'the session records its operator');
   d.close();
 });
+
+t.test("a Russian operator's session resumes on a restarted gateway in Russian, where it was", async (t) => {
+  const { createTestDatabase } = await import('../../db/testing.ts');
+  const db = await createTestDatabase();
+  t.teardown(() => db.drop());
+  const env = { CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false' };
+  const g1 = await startTestGateway(env, {}, db);
+  const ops = await truth<Array<TruthOperator & { language: string }>>(g1.gw.wmsUrl!, '/truth/operators');
+  const ru = ops.find((o) => o.language === 'ru');
+  if (!ru) { await g1.stop(); t.skip('the simulator seed has no Russian operator'); return; }
+  const dev = await addDevice(g1);
+  const d = await TestDevice.open(g1.wsUrl);
+  d.hello(dev);
+  const welcome = await d.waitFor('welcome');
+  await d.waitFor('prompt', (p) => /operator/i.test(p.text));
+  d.send({ type: 'text', cseq: 1, text: ru.id });
+  await d.waitFor('prompt', (p) => /PIN/.test(p.text));
+  d.send({ type: 'text', cseq: 2, text: ru.pin });
+  const aisle = await d.waitFor('prompt', (p) => p.node?.endsWith('goAisle') === true, 10000);
+  t.equal(aisle.language, 'ru', 'prompts in the operator\'s language');
+  t.equal(d.received.find((m) => m.type === 'settings' && m.settings.language === 'ru')?.type, 'settings', 'the device was told to speak Russian');
+  d.send({ type: 'ack', seq: aisle.seq });
+  await new Promise((r) => setTimeout(r, 300));
+  await g1.stop();
+  await d.closed;
+
+  const g2 = await startTestGateway({ ...env, DATA_DIR: g1.env.DATA_DIR! }, {}, db);
+  t.teardown(() => g2.stop());
+  const d2 = await TestDevice.open(g2.wsUrl);
+  d2.hello(dev, { resume: { sessionId: welcome.sessionId, lastSeq: aisle.seq } });
+  const w2 = await d2.waitFor('welcome');
+  t.equal(w2.resumed, true);
+  t.equal(w2.settings.language, 'ru', 'the resumed device still speaks Russian');
+  const again = await d2.waitFor('prompt', () => true, 10000);
+  t.equal(again.node, aisle.node, 'the open question is asked again');
+  t.equal(again.language, 'ru');
+  d2.close();
+});
