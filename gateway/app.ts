@@ -112,7 +112,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
         saveState: (id, envelope, lastSeq) => turns.logState(id, envelope, lastSeq),
       },
       createConversation: opts.createConversation ?? wiring.createConversation,
-      defaultSettings: { language: 'en', ttsRate: 1, ttsVolume: 1, ackEveryMs: 1000 },
+      defaultSettings: { language: cfg.dialog.defaultLanguage, ttsRate: 1, ttsVolume: 1, ackEveryMs: 1000 },
       cluster,
     });
     cleanups.push(() => registry.shutdown());
