@@ -43,6 +43,8 @@ interface Slot {
   /** Audio exactly as fed to the decoder (for rescoring), and the expected answer's words. */
   fed: Float32Array[];
   expected: string[] | null;
+  /** Search settings applied to this decoder beyond its defaults. */
+  settings: Record<string, number>;
 }
 
 let ss: SoundSwallowerModule | null = null;
@@ -86,7 +88,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null): Slot {
-  return { dec, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '', fed: [], expected: null };
+  return { dec, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '', fed: [], expected: null, settings: {} };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -98,6 +100,20 @@ function ensureWords(dec: Decoder, words: string[]): void {
     prons.forEach((p, i) => add.push([i ? `${w}(${i + 1})` : w, p]));
   }
   if (add.length) dec.add_words(...add);
+}
+
+/** Decoder defaults of the settings grammars may change (read once). */
+const defaults = new Map<string, number>();
+
+/** Per-grammar search settings: read when the next grammar is set (the search is rebuilt then). */
+function applySettings(s: Slot, want: Record<string, number>): void {
+  const dec = s.dec!;
+  for (const k of new Set([...Object.keys(s.settings), ...Object.keys(want)])) {
+    if (!defaults.has(k)) defaults.set(k, Number(dec.get_config(k)));
+    const v = want[k] ?? defaults.get(k)!;
+    if (Number(dec.get_config(k)) !== v) dec.set_config(k, v);
+  }
+  s.settings = { ...want };
 }
 
 function feed(s: Slot, x: Float32Array): void {
@@ -143,12 +159,14 @@ function handle(m: ToWorker): void {
       const t0 = performance.now();
       const s = slotFor(m);
       if (s.active && s.dec) s.dec.stop();
-      Object.assign(s, newSlot(s.dec), { grammar: s.grammar, utt: m.utt, active: true, expected: m.expected ?? null });
+      Object.assign(s, newSlot(s.dec), { grammar: s.grammar, settings: s.settings, utt: m.utt, active: true, expected: m.expected ?? null });
       if (s.dec && m.jsgf) {
-        if (s.grammar !== m.jsgf) {
+        const key = `${JSON.stringify(m.settings ?? {})}${m.jsgf}`;
+        if (s.grammar !== key) {
           ensureWords(s.dec, m.words);
+          applySettings(s, m.settings ?? {});
           s.dec.set_grammar(m.jsgf);
-          s.grammar = m.jsgf;
+          s.grammar = key;
         }
         s.dec.start();
       }

@@ -1,13 +1,13 @@
 /**
  * `npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--bias W] [--filler W]
- *   [--margin M] [--decoder key=value,...]` (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1)
+ *   [--margin M] [--oog-threshold T] [--decoder key=value,...]` (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1)
  */
 import { parseArgs } from 'node:util';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, decoder: { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, decoder: { type: 'string' },
 } });
 if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json]\n'); process.exit(2); }
 const num = (s?: string): number | undefined => (s === undefined ? undefined : Number(s));
@@ -17,7 +17,7 @@ for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) {
   if (!k || v === undefined) { process.stderr.write(`bad --decoder entry ${JSON.stringify(kv)} (want key=value)\n`); process.exit(2); }
   decoderConfig[k] = Number.isNaN(Number(v)) ? v : Number(v);
 }
-const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), decoderConfig: values.decoder ? decoderConfig : undefined,
+const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), decoderConfig: values.decoder ? decoderConfig : undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
   biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
 });

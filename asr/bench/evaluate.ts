@@ -14,6 +14,7 @@ export interface EvalOptions {
   freeTrials?: number;
   decoderConfig?: Record<string, number | string | boolean>;
   expectedMargin?: number;
+  oogThreshold?: number;
 }
 
 export const CMDS = ['ready', 'repeat', 'say again', 'skip', 'short', 'help', 'how much more', 'sign off', 'cancel', 'talk louder', 'talk softer', 'talk faster', 'talk slower'];
@@ -69,7 +70,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: o.expectedMargin === undefined ? undefined : { expectedMargin: o.expectedMargin }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
