@@ -14,6 +14,8 @@ export interface Answer {
   expect?: Expect & { expected?: string | number };
   /** a recording to use instead of assembling one */
   file?: string;
+  /** where that recording came from (e.g. "flite:slt", "fsdd:george"), for the artefacts */
+  source?: string;
 }
 
 /** "47" → digits piece; anything else → a flite word. */

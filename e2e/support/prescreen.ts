@@ -1,8 +1,14 @@
 /**
  * Picks, for each spoken answer, a recording the recogniser gets right on its own (through the
  * real asr/ engine, fed like a device would), so the browser test exercises the loop rather than
- * the recogniser's accuracy on one unlucky take. Digits: FSDD takes of the four speakers, joined
- * with short gaps; words: flite voices. Tries candidates in a fixed order (deterministic).
+ * the recogniser's accuracy on one unlucky take. Tries candidates in a fixed order (deterministic).
+ *
+ * Speech: Debian's flite voices (kal, slt, rms, awb) by default, for every answer: digit strings
+ * are spelled ("one zero one"), quantities read as numbers ("eight"). The recogniser handles them
+ * reliably, also free multi-digit answers (operator number, PIN), which real FSDD recordings do not
+ * yet survive through the browser (digits inserted). `fsddBiased: true` uses FSDD recordings (real
+ * speakers, digits joined with short gaps) for the answers the recogniser is biased towards (check
+ * digits, quantities) when they pass this pre-screen, flite otherwise.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +18,14 @@ import { AsrEngine, MemoryTemplateStore, KNOWN_COMMANDS, type Expectation, type 
 import { FSDD_DIR } from './audio.ts';
 
 const SPEAKERS = ['jackson', 'george', 'lucas', 'yweweler'];
-const VOICES = ['kal', 'slt', 'rms', 'awb'];
+const VOICES = ['slt', 'kal', 'rms', 'awb'];
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** What flite is asked to say for `answer` under `e`: spelled digits, a number read as one, or the word. */
+export function fliteText(answer: string, e: Expectation): string {
+  if (!/^\d+$/.test(answer)) return answer;
+  return e.kind === 'number' ? String(Number(answer)) : [...answer].map((d) => DIGIT_WORDS[Number(d)]).join(' ');
+}
 
 function pcm16(file: string): Int16Array {
   const buf = readFileSync(file);
@@ -22,19 +35,19 @@ function pcm16(file: string): Int16Array {
 
 export class Prescreen {
   private n = 0;
-  private constructor(private readonly engine: AsrEngine, private readonly work: string) {}
+  private constructor(private readonly engine: AsrEngine, private readonly work: string, private readonly fsddBiased: boolean) {}
 
-  static async open(work: string): Promise<Prescreen> {
+  static async open(work: string, opts: { fsddBiased?: boolean } = {}): Promise<Prescreen> {
     await mkdir(work, { recursive: true });
     const engine = await AsrEngine.load({ workers: 1, templateStore: new MemoryTemplateStore() });
-    return new Prescreen(engine, work);
+    return new Prescreen(engine, work, opts.fsddBiased ?? false);
   }
 
   async close(): Promise<void> { await this.engine.close(); }
 
-  /** Right under two different paddings: the recogniser is sensitive to context, so one hit is luck. */
+  /** Right under three different paddings: the recogniser is sensitive to context, so one hit is luck. */
   private async robust(file: string, e: Expectation, answer: string): Promise<boolean> {
-    for (const [lead, tail] of [[16000, 16000], [8000, 32000]] as const) {
+    for (const [lead, tail] of [[16000, 16000], [8000, 32000], [4000, 24000]] as const) {
       const r = await this.recognise(file, e, lead, tail);
       if (r?.status !== 'match' || r.text !== answer) return false;
     }
@@ -71,11 +84,14 @@ export class Prescreen {
     return out;
   }
 
-  /** A clip of `answer` (digits or a command word) that is recognised as `answer` under `e`. */
-  async clipFor(answer: string, e: Expectation, seed: number): Promise<{ file: string; tries: number }> {
+  /**
+   * A clip of `answer` (digits or a command word) that is recognised as `answer` under `e`.
+   * `voice` is the flite voice tried first (one picker, one voice); the others follow.
+   */
+  async clipFor(answer: string, e: Expectation, seed: number, voice = VOICES[0]!): Promise<{ file: string; tries: number; source: string }> {
     let tries = 0;
-    if (/^\d+$/.test(answer)) {
-      for (let attempt = 0; attempt < 24; attempt++) {
+    if (this.fsddBiased && /^\d+$/.test(answer) && (e.kind === 'digits' || e.kind === 'number')) {
+      for (let attempt = 0; attempt < 8; attempt++) {
         const speaker = SPEAKERS[attempt % SPEAKERS.length]!;
         const parts: string[] = [];
         [...answer].forEach((d, i) => {
@@ -84,19 +100,24 @@ export class Prescreen {
         });
         const clip = this.sox(parts.map((p) => (p.includes(`${path.sep}c`) ? p : this.sox([p]))));
         tries++;
-        if (await this.robust(clip, e, answer)) return { file: clip, tries };
-      }
-    } else {
-      for (const voice of VOICES) {
-        const raw = path.join(this.work, `w${this.n++}.wav`);
-        execFileSync('flite', ['-voice', voice, '-t', answer, '-o', raw]);
-        const clip = this.sox([raw]);
-        tries++;
-        if (await this.robust(clip, e, answer)) return { file: clip, tries };
+        if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `fsdd:${speaker}` };
       }
     }
-    throw new Error(`no recording of "${answer}" is recognised under ${JSON.stringify(e)} after ${tries} tries`);
+    const text = fliteText(answer, e);
+    for (const v of [voice, ...VOICES.filter((x) => x !== voice)]) {
+      const raw = path.join(this.work, `w${this.n++}.wav`);
+      execFileSync('flite', ['-voice', v, '-t', text, '-o', raw]);
+      const clip = this.sox([raw]);
+      tries++;
+      if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `flite:${v}` };
+    }
+    throw new PrescreenError(`no recording of "${answer}" is recognised under ${JSON.stringify(e)} after ${tries} tries`);
   }
+}
+
+/** No candidate recording of an answer passed the pre-screen (the caller may choose another operator). */
+export class PrescreenError extends Error {
+  override readonly name = 'PrescreenError';
 }
 
 export const COMMANDS = [...KNOWN_COMMANDS];
