@@ -103,8 +103,8 @@ else {
         await page.screenshot({ path: artefact(`voice-${name}.png`) });
         const log = await vmLog(page);
         const stats = await vmStats(page);
-        const turns = (await gw.pool.query<{ seq: number; kind: string; text: string | null; hypothesis: string | null; confidence: number | null; flow_node: string | null }>(
-          `SELECT t.seq, t.kind, t.text, t.hypothesis, t.confidence, t.flow_node FROM dialog_turns t
+        const turns = (await gw.pool.query<{ seq: number; kind: string; text: string | null; hypothesis: string | null; confidence: number | null; latency_ms: number | null; flow_node: string | null }>(
+          `SELECT t.seq, t.kind, t.text, t.hypothesis, t.confidence, t.latency_ms, t.flow_node FROM dialog_turns t
              JOIN device_sessions s ON s.id = t.session_id WHERE s.device_id = $1 ORDER BY t.at, t.seq`, [device.deviceId])).rows;
         await writeFile(artefact(`voice-${name}-turns.json`), JSON.stringify({ answers, marks: track.marks, stats, device: log, db: turns }, null, 1));
         if (!finished) return;
