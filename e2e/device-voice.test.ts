@@ -37,6 +37,9 @@ const FINISHED = /No work|Assignment complete/;
 const skip = e2eSkipReason() || toolsMissing();
 if (skip) t.plan(0, `spoken e2e skipped: ${skip}`);
 else {
+  // Two real-time runs of ~1½ min of audio each, plus pre-screen and start-up: ~3½ min alone,
+  // more under `npm test` with other files in parallel; tap's default per-file limit is 300 s.
+  t.setTimeout(600_000);
   await ensureDeviceBuild();
   await mkdir(artefact(''), { recursive: true });
   const { startWmsSim } = await import('../dialog-engine/index.ts');
