@@ -70,3 +70,17 @@ t.test('decide: agreement is confident, disagreement confirms, fillers and weak 
   const seg = decide({ expectation: { kind: 'digits', length: 2, commands: [] }, siWords: ['four', 'two'], sd: null, sdSegments: [good, { ...good, token: '2' }] });
   t.match(seg, { status: 'match', text: '42', agree: true });
 });
+
+t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring accepts the expected string within the margin', async (t) => {
+  const e: Expectation = { kind: 'digits', length: 2, expected: '42', commands: [] };
+  const o = { ...DEFAULT_DECIDE, oogThreshold: 12, expectedMargin: 300 };
+  const oog = decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -45000, frames: 100 } }, o);
+  t.match(oog, { status: 'nomatch', reason: 'out_of_grammar' });
+  const fine = decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -49500, frames: 100 } }, o);
+  t.match(fine, { status: 'match', text: '42' });
+  t.match(decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -45000, frames: 100 } }), { status: 'match' }, 'off by default');
+  const near = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -1200 } }, o);
+  t.match(near, { status: 'match', text: '42', words: ['four', 'two'] });
+  const far = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -2000 } }, o);
+  t.match(far, { status: 'match', text: '43' });
+});

@@ -56,3 +56,17 @@ t.test('interpret normalises text', async (t) => {
   t.equal(interpret({ kind: 'freeDigits', minLength: 1, maxLength: 4, commands: [] }, ['one', 'two']).complete, false);
   t.equal(interpret({ kind: 'ready', commands: ['ready'] }, ['ready']).isCommand, false);
 });
+
+t.test('free digit strings carry their own decoder settings; fixed-length strings never end early', async (t) => {
+  const free = compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 10, commands: cmds });
+  t.same(free.decoder, { silprob: 0.5, pip: 0.1, wip: 0.1 });
+  t.ok(free.earlyEnd);
+  const custom = compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 8, commands: [] }, { freeDigitsDecoder: { pip: 0.3 } });
+  t.same(custom.decoder, { pip: 0.3 });
+  t.not(custom.key, compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 8, commands: [] }).key, 'settings are part of the cache key');
+  const check = compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8 });
+  t.same(check.decoder, {});
+  t.equal(check.earlyEnd, false);
+  t.equal(compileGrammar({ kind: 'digits', length: 1, commands: cmds }).earlyEnd, true);
+  t.same(compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 1, commands: [] }).decoder, {}, 'one digit: decoder defaults');
+});
