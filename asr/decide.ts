@@ -29,7 +29,7 @@ export interface DecideOptions {
   oogThreshold: number;
 }
 
-export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 0 };
+export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 15 };
 
 export interface DecideInput {
   expectation: Expectation;

@@ -16,7 +16,7 @@ import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { Lru } from './lru.ts';
 import { comfortLevel, fillSilence } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
-import { addPhoneWords, pathScore, scoreExpected, scoreLoop } from './rescore.ts';
+import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean }
@@ -30,6 +30,8 @@ const FLOOR_MS = 400;
 
 interface Slot {
   dec: Decoder | null;
+  /** Free phone-loop decoder fed the same audio (null when out-of-grammar scoring is off). */
+  loop: Decoder | null;
   grammar: string | null;
   utt: number;
   active: boolean;
@@ -78,17 +80,18 @@ async function init(): Promise<void> {
       // Batch CMN measured better than live CMN on short command utterances.
       dec.set_config('cmn', 'batch');
       await dec.reinitialize_audio();
-      if (opts.oogLoop) addPhoneWords(dec);
-      slots.push(newSlot(dec));
+      // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
+      const loop = opts.oogLoop ? await createLoopDecoder(ss, { hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig }) : null;
+      slots.push(newSlot(dec, loop));
     }
   } else {
-    for (let i = 0; i < opts.decoders; i++) slots.push(newSlot(null));
+    for (let i = 0; i < opts.decoders; i++) slots.push(newSlot(null, null));
   }
   post({ type: 'ready', decoders: slots.length });
 }
 
-function newSlot(dec: Decoder | null): Slot {
-  return { dec, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '', fed: [], expected: null, settings: {} };
+function newSlot(dec: Decoder | null, loop: Decoder | null): Slot {
+  return { dec, loop, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '', fed: [], expected: null, settings: {} };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -118,7 +121,10 @@ function applySettings(s: Slot, want: Record<string, number>): void {
 
 function feed(s: Slot, x: Float32Array): void {
   if (!s.dec) return;
-  for (let i = 0; i < x.length; i += 1600) s.dec.process_audio(x.subarray(i, i + 1600));
+  for (let i = 0; i < x.length; i += 1600) {
+    s.dec.process_audio(x.subarray(i, i + 1600));
+    s.loop?.process_audio(x.subarray(i, i + 1600));
+  }
 }
 
 function flushPending(s: Slot): void {
@@ -127,7 +133,7 @@ function flushPending(s: Slot): void {
   s.pending = []; s.pendingLen = 0;
   if (s.fill === null) s.fill = comfortLevel(all);
   fillSilence(all, s.fill, s.utt);
-  if (s.expected || opts.oogLoop) s.fed.push(all);
+  if (s.expected) s.fed.push(all);
   feed(s, all);
 }
 
@@ -158,8 +164,8 @@ function handle(m: ToWorker): void {
     case 'begin': {
       const t0 = performance.now();
       const s = slotFor(m);
-      if (s.active && s.dec) s.dec.stop();
-      Object.assign(s, newSlot(s.dec), { grammar: s.grammar, settings: s.settings, utt: m.utt, active: true, expected: m.expected ?? null });
+      if (s.active && s.dec) { s.dec.stop(); s.loop?.stop(); }
+      Object.assign(s, newSlot(s.dec, s.loop), { grammar: s.grammar, settings: s.settings, utt: m.utt, active: true, expected: m.expected ?? null });
       if (s.dec && m.jsgf) {
         const key = `${JSON.stringify(m.settings ?? {})}${m.jsgf}`;
         if (s.grammar !== key) {
@@ -169,6 +175,7 @@ function handle(m: ToWorker): void {
           s.grammar = key;
         }
         s.dec.start();
+        s.loop?.start();
       }
       s.cpu += performance.now() - t0;
       return;
@@ -189,7 +196,7 @@ function handle(m: ToWorker): void {
     }
     case 'cancel': {
       const s = slotFor(m);
-      if (s.active && s.utt === m.utt) { if (s.dec && s.grammar) s.dec.stop(); s.active = false; s.chunks = []; s.pending = []; }
+      if (s.active && s.utt === m.utt) { if (s.dec && s.grammar) { s.dec.stop(); s.loop?.stop(); } s.active = false; s.chunks = []; s.pending = []; }
       return;
     }
     case 'end': {
@@ -206,10 +213,10 @@ function handle(m: ToWorker): void {
         const segs: WordSeg[] = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t))
           .map((w) => ({ word: w.t.replace(/\(\d+\)$/, ''), startMs: w.b * 1000, endMs: (w.b + w.d) * 1000 }));
         si = { words: segs.map((x) => x.word), segs };
-        if (opts.oogLoop && ss && segs.length) {
-          const constrained = pathScore(ss, s.dec);
-          const loop = constrained === null ? null : scoreLoop(ss, s.dec, s.fed);
-          s.grammar = null; // the decoder now holds the phone loop
+        if (s.loop && ss) {
+          s.loop.stop();
+          const constrained = segs.length ? pathScore(ss, s.dec) : null;
+          const loop = constrained === null ? null : pathScore(ss, s.loop);
           oog = loop === null || constrained === null ? null : { constrained, loop, frames: Math.max(1, Math.round((segs[segs.length - 1]!.endMs - segs[0]!.startMs) / 10)) };
         }
         if (ss && s.expected && si.words.length && si.words.join(' ') !== s.expected.join(' ')) {

@@ -26,7 +26,9 @@ for (const t of ins) {
   inR.push(ratio); inOk.push(r?.status === 'match' && r.text === String(t.digit));
 }
 for (const a of loadOog()) { ratio = null; await recognise(engine, a, e); oogR.push(ratio); }
+const rtf = engine.metrics().rtf;
 await engine.close();
+process.stdout.write(`rtf ${rtf.toFixed(3)}\n`);
 const q = (xs: number[], p: number): number => xs.sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
 const okR = inR.filter((r, i): r is number => r !== null && inOk[i]!);
 const oR = oogR.filter((r): r is number => r !== null);

@@ -78,7 +78,7 @@ t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring acc
   t.match(oog, { status: 'nomatch', reason: 'out_of_grammar' });
   const fine = decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -49500, frames: 100 } }, o);
   t.match(fine, { status: 'match', text: '42' });
-  t.match(decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -45000, frames: 100 } }), { status: 'match' }, 'off by default');
+  t.match(decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -45000, frames: 100 } }, { ...DEFAULT_DECIDE, oogThreshold: 0 }), { status: 'match' }, '0 = off');
   const near = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -1200 } }, o);
   t.match(near, { status: 'match', text: '42', words: ['four', 'two'] });
   const far = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -2000 } }, o);

@@ -11,7 +11,7 @@ export const asr = {
   speakerIndependent: bool('ASR_SI', true, 'Run the speaker-independent decoder (English); off = templates only'),
   biasWeight: num('ASR_BIAS_WEIGHT', 8, 'Expected-answer bias for digit strings: > 0 = on (grammar = expected + its one-digit neighbours), 0 = free grammar', 0, 1000),
   fillerWeight: num('ASR_FILLER_WEIGHT', 0, 'Filler-word out-of-grammar branch: > 0 = on (measured: rejects 98 % OOG but also 52 % of right answers; keep 0)', 0, 100),
-  oogThreshold: num('ASR_OOG_THRESHOLD', 12, 'Out-of-grammar rejection: (free phone loop − grammar) decoder score per 10 ms of speech above this rejects (0 = off; costs a second decoding pass)', 0, 1000),
+  oogThreshold: num('ASR_OOG_THRESHOLD', 15, 'Out-of-grammar rejection: (free phone loop − grammar) decoder score per 10 ms of speech above this rejects (0 = off; a phone-loop decoder per slot, ~1.5–2x decoding CPU)', 0, 1000),
   freeDigitsSilprob: num('ASR_FREE_DIGITS_SILPROB', 0.5, 'Silence probability in the decoder for free digit strings (operator number, PIN); higher = fewer inserted digits', 0, 1),
   freeDigitsPip: num('ASR_FREE_DIGITS_PIP', 0.1, 'Phone insertion penalty for free digit strings (< 1 penalises; measured 0.1)', 0, 1),
   freeDigitsWip: num('ASR_FREE_DIGITS_WIP', 0.1, 'Word insertion penalty for free digit strings (< 1 penalises; decoder default 0.65)', 0, 1),
