@@ -33,28 +33,49 @@ function pcm16(file: string): Int16Array {
   return new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length - (data.length % 2)));
 }
 
+export interface PrescreenOptions {
+  /** FSDD recordings for check digits and quantities when they pass (flite otherwise). */
+  fsddBiased?: boolean;
+  /**
+   * Highest out-of-grammar score (phone loop − grammar, per 10 ms) a clip may have in the
+   * pre-screen; the recogniser rejects above its threshold, so a margin below it keeps clips
+   * that would flip with a different padding out of the track.
+   */
+  maxOog?: number;
+}
+
 export class Prescreen {
   private n = 0;
-  private constructor(private readonly engine: AsrEngine, private readonly work: string, private readonly fsddBiased: boolean) {}
+  /** Out-of-grammar score of the last result (the engine traces it just before delivering). */
+  private lastOog: number | null = null;
+  private constructor(private engine: AsrEngine | null, private readonly work: string, private readonly opts: PrescreenOptions) {}
 
-  static async open(work: string, opts: { fsddBiased?: boolean } = {}): Promise<Prescreen> {
+  static async open(work: string, opts: PrescreenOptions = {}): Promise<Prescreen> {
     await mkdir(work, { recursive: true });
-    const engine = await AsrEngine.load({ workers: 1, templateStore: new MemoryTemplateStore() });
-    return new Prescreen(engine, work, opts.fsddBiased ?? false);
+    const p = new Prescreen(null, work, opts);
+    p.engine = await AsrEngine.load({
+      workers: 1, templateStore: new MemoryTemplateStore(),
+      trace: ({ oog }) => { p.lastOog = oog && oog.frames > 0 ? (oog.loop - oog.constrained) / oog.frames : null; },
+    });
+    return p;
   }
 
-  async close(): Promise<void> { await this.engine.close(); }
+  async close(): Promise<void> { await this.engine?.close(); }
 
   /** Right under three different paddings: the recogniser is sensitive to context, so one hit is luck. */
   private async robust(file: string, e: Expectation, answer: string): Promise<boolean> {
     for (const [lead, tail] of [[16000, 16000], [8000, 32000], [4000, 24000]] as const) {
+      this.lastOog = null;
       const r = await this.recognise(file, e, lead, tail);
       if (r?.status !== 'match' || r.text !== answer) return false;
+      // Near the out-of-grammar threshold a clip passes here and is rejected live (or the reverse).
+      if (this.opts.maxOog !== undefined && this.lastOog !== null && this.lastOog > this.opts.maxOog) return false;
     }
     return true;
   }
 
   private async recognise(file: string, e: Expectation, lead = 16000, tail = 16000): Promise<AsrResult | null> {
+    if (!this.engine) throw new Error('prescreen engine not loaded');
     const s = this.engine.createStream({ sessionId: `pre-${this.n}`, sampleRate: 16000, language: 'en' });
     s.setExpectation(e);
     const audio = pcm16(file);
@@ -90,7 +111,7 @@ export class Prescreen {
    */
   async clipFor(answer: string, e: Expectation, seed: number, voice = VOICES[0]!): Promise<{ file: string; tries: number; source: string }> {
     let tries = 0;
-    if (this.fsddBiased && /^\d+$/.test(answer) && (e.kind === 'digits' || e.kind === 'number')) {
+    if (this.opts.fsddBiased && /^\d+$/.test(answer) && (e.kind === 'digits' || e.kind === 'number')) {
       for (let attempt = 0; attempt < 8; attempt++) {
         const speaker = SPEAKERS[attempt % SPEAKERS.length]!;
         const parts: string[] = [];
@@ -103,13 +124,17 @@ export class Prescreen {
         if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `fsdd:${speaker}` };
       }
     }
+    // Each voice as one phrase, then digit by digit with short pauses ("one, zero, one").
     const text = fliteText(answer, e);
+    const texts = text.includes(' ') ? [text, text.split(' ').join(', ')] : [text];
     for (const v of [voice, ...VOICES.filter((x) => x !== voice)]) {
-      const raw = path.join(this.work, `w${this.n++}.wav`);
-      execFileSync('flite', ['-voice', v, '-t', text, '-o', raw]);
-      const clip = this.sox([raw]);
-      tries++;
-      if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `flite:${v}` };
+      for (const [i, t] of texts.entries()) {
+        const raw = path.join(this.work, `w${this.n++}.wav`);
+        execFileSync('flite', ['-voice', v, '-t', t, '-o', raw]);
+        const clip = this.sox([raw]);
+        tries++;
+        if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `flite:${v}${i ? ':paused' : ''}` };
+      }
     }
     throw new PrescreenError(`no recording of "${answer}" is recognised under ${JSON.stringify(e)} after ${tries} tries`);
   }
