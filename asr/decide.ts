@@ -68,9 +68,8 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   if (inp.siWords && inp.siWords.some((w) => w.startsWith(FILLER_PREFIX))) {
     return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
   }
-  if (o.oogThreshold > 0 && inp.oog && (inp.oog.loop - inp.oog.constrained) / inp.oog.frames > o.oogThreshold) {
-    return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
-  }
+  // Phone-loop evidence; overruled only when the operator's templates agree with the decoder.
+  const oogReject = o.oogThreshold > 0 && !!inp.oog && (inp.oog.loop - inp.oog.constrained) / inp.oog.frames > o.oogThreshold;
   const exWords = expectedWords(e);
   const rs = inp.rescore;
   // Likelihood ratio: the expected answer scored within the margin of the winner → expected.
@@ -116,6 +115,7 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   } else {
     text = sdText!; isCommand = sdCommand; conf = sdConf; words = inp.sd?.token?.split(' ') ?? [...text];
   }
+  if (oogReject && !agree) return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
   const out = { si: siText ?? undefined, sd: sdText ?? undefined, agree };
   if (conf < o.rejectThreshold) return { status: 'nomatch', reason: 'low_confidence', hypothesis: text, confidence: conf };
   return { status: 'match', text, words, confidence: conf, isCommand, confirm: conf < o.confirmThreshold, ...out };

@@ -79,6 +79,12 @@ t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring acc
   const fine = decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -49500, frames: 100 } }, o);
   t.match(fine, { status: 'match', text: '42' });
   t.match(decide({ expectation: e, siWords: ['four', 'two'], sd: null, sdSegments: null, oog: { constrained: -50000, loop: -45000, frames: 100 } }, { ...DEFAULT_DECIDE, oogThreshold: 0 }), { status: 'match' }, '0 = off');
+  const one: Expectation = { kind: 'digits', length: 1, commands: [] };
+  const loud = { constrained: -50000, loop: -45000, frames: 100 };
+  t.match(decide({ expectation: one, siWords: ['four'], sd: { token: '4', distance: 10, second: 20, ratio: 0.5 }, sdSegments: null, oog: loud }, o),
+    { status: 'match', text: '4', agree: true }, 'templates agreeing with the decoder overrule the phone loop');
+  t.match(decide({ expectation: one, siWords: ['four'], sd: { token: '5', distance: 10, second: 20, ratio: 0.5 }, sdSegments: null, oog: loud }, o),
+    { status: 'nomatch', reason: 'out_of_grammar' });
   const near = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -1200 } }, o);
   t.match(near, { status: 'match', text: '42', words: ['four', 'two'] });
   const far = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -2000 } }, o);
