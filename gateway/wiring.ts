@@ -89,8 +89,14 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         ...(a.workers > 0 ? { workers: a.workers } : {}),
         decodersPerWorker: a.decodersPerWorker, maxQueue: a.maxQueue, maxStreams: a.maxStreams,
         vadMaxBatch: a.vadMaxBatch, maxVadLagMs: a.maxVadLagMs, si: a.speakerIndependent,
-        grammar: { biasWeight: a.biasWeight, fillerWeight: a.fillerWeight },
-        decide: { rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold },
+        grammar: {
+          biasWeight: a.biasWeight, fillerWeight: a.fillerWeight,
+          freeDigitsDecoder: { silprob: a.freeDigitsSilprob, pip: a.freeDigitsPip, wip: a.freeDigitsWip },
+        },
+        decide: {
+          rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
+          oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin,
+        },
         templateCache: a.templateCache,
         templateStore: new PgTemplateStore(d.pool),
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),
