@@ -46,7 +46,11 @@ function lutReply(sim: SimCore, f: string[]): string {
   return `${rows.map((r) => encodeRecord([...r, code, msg])).join('')}\r\n`;
 }
 
-export function createLutServer(sim: SimCore): net.Server {
+/**
+ * A line-oriented simulator socket: records are handled one at a time, in order, with the
+ * simulator's faults (down, latency, failure, malformed reply) applied before `reply`.
+ */
+function lineServer(sim: SimCore, channel: 'lut' | 'odr', malformed: string, reply: (socket: net.Socket, line: string) => void): net.Server {
   return track(net.createServer((socket) => {
     socket.setEncoding('utf8');
     if (sim.faults.down) { socket.destroy(); return; }
@@ -61,37 +65,24 @@ export function createLutServer(sim: SimCore): net.Server {
           if (sim.faults.latencyMs) await sleep(sim.faults.latencyMs);
           if (socket.destroyed) return;
           if (sim.failNow()) { socket.destroy(); return; }
-          if (sim.takeMalformed('lut')) { socket.write('this,is,not\r\n\r\n'); return; }
-          let fields: string[];
-          try { fields = parseRecord(line); } catch { socket.write(`${encodeRecord(['2', 'bad request record'])}\r\n`); return; }
-          socket.write(Buffer.from(lutReply(sim, fields), 'utf8'));
+          if (sim.takeMalformed(channel)) { socket.write(malformed); return; }
+          reply(socket, line);
         });
       }
     });
   }));
 }
 
+export function createLutServer(sim: SimCore): net.Server {
+  return lineServer(sim, 'lut', 'this,is,not\r\n\r\n', (socket, line) => {
+    let fields: string[];
+    try { fields = parseRecord(line); } catch { socket.write(`${encodeRecord(['2', 'bad request record'])}\r\n`); return; }
+    socket.write(Buffer.from(lutReply(sim, fields), 'utf8'));
+  });
+}
+
 export function createOdrServer(sim: SimCore, ack: string): net.Server {
-  return track(net.createServer((socket) => {
-    socket.setEncoding('utf8');
-    if (sim.faults.down) { socket.destroy(); return; }
-    const reader = new LineReader();
-    let chain = Promise.resolve();
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk: string) => {
-      let lines: string[];
-      try { lines = reader.push(chunk); } catch { socket.destroy(); return; }
-      for (const line of lines) {
-        chain = chain.then(async () => {
-          if (sim.faults.latencyMs) await sleep(sim.faults.latencyMs);
-          if (socket.destroyed) return;
-          if (sim.failNow()) { socket.destroy(); return; }
-          if (sim.takeMalformed('odr')) { socket.write('?'); return; }
-          socket.write(odrRecord(sim, line) ? ack : 'N');
-        });
-      }
-    });
-  }));
+  return lineServer(sim, 'odr', '?', (socket, line) => { socket.write(odrRecord(sim, line) ? ack : 'N'); });
 }
 
 /** Records one ODR record; false when it cannot be read. Refused writes are still acknowledged (the host owns them). */
