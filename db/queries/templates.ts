@@ -3,7 +3,7 @@
  * bumping the operator's version happen in one transaction, so a reader never sees half a word.
  * Structurally implements asr's TemplateStore (db/ does not import asr/).
  */
-import type { Pool } from '../pool.ts';
+import type { Pool, PoolClient } from '../pool.ts';
 
 export interface FeatureMatrix { frames: number; data: Float32Array }
 export interface StoredTake { token: string; take: number; frames: number; data: Float32Array }
@@ -36,34 +36,31 @@ export class PgTemplateStore {
   async saveWord(operatorId: number, token: string, takes: FeatureMatrix[]): Promise<number> {
     if (takes.length < 1 || takes.length > 10) throw new RangeError('1..10 takes per word');
     for (const t of takes) if (t.data.length !== t.frames * this.dim) throw new RangeError(`take has ${t.data.length} values, expected frames × ${this.dim}`);
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return this.inTransaction(async (c) => {
       await c.query('DELETE FROM voice_templates WHERE operator_id = $1 AND token = $2', [operatorId, token]);
       for (const [i, t] of takes.entries()) {
         await c.query('INSERT INTO voice_templates (operator_id, token, take, frames, dim, features) VALUES ($1, $2, $3, $4, $5, $6)',
           [operatorId, token, i, t.frames, this.dim, toBytes(t)]);
       }
-      const v = await this.bump(c, operatorId);
-      await c.query('COMMIT');
-      return v;
-    } catch (err) {
-      await c.query('ROLLBACK');
-      throw err;
-    } finally {
-      c.release();
-    }
+      return this.bump(c, operatorId);
+    });
   }
 
   async deleteWords(operatorId: number, token?: string): Promise<number> {
+    return this.inTransaction(async (c) => {
+      if (token === undefined) await c.query('DELETE FROM voice_templates WHERE operator_id = $1', [operatorId]);
+      else await c.query('DELETE FROM voice_templates WHERE operator_id = $1 AND token = $2', [operatorId, token]);
+      return this.bump(c, operatorId);
+    });
+  }
+
+  private async inTransaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
-      if (token === undefined) await c.query('DELETE FROM voice_templates WHERE operator_id = $1', [operatorId]);
-      else await c.query('DELETE FROM voice_templates WHERE operator_id = $1 AND token = $2', [operatorId, token]);
-      const v = await this.bump(c, operatorId);
+      const out = await fn(c);
       await c.query('COMMIT');
-      return v;
+      return out;
     } catch (err) {
       await c.query('ROLLBACK');
       throw err;
