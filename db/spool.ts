@@ -110,10 +110,11 @@ export class Spool {
   private async seal(): Promise<void> {
     const a = this.active;
     if (!a) return;
+    // Listed as sealed before the await: hasData/segments never see a window with the data nowhere.
     this.active = null;
-    await a.fh.close();
     if (a.bytes > 0) this.sealed.push(a.file);
-    else await rm(a.file, { force: true });
+    await a.fh.close();
+    if (a.bytes === 0) await rm(a.file, { force: true });
   }
 
   /** The oldest segment to replay (seals the active one when it is the only one left). */

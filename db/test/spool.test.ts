@@ -66,3 +66,18 @@ t.test('segments: rotate at the size limit, oldest first, found again after a re
   await third.open();
   t.equal(third.hasData, false, 'other files are ignored');
 });
+
+t.test('sealing the active segment never hides it: segments and hasData stay true throughout', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vm-spool-unit-'));
+  const spool = new Spool(dir);
+  await spool.open();
+  await spool.append([encodeState({ sessionId: 's1', lastSeq: 1, stateJson: '{}' })]);
+  const pending = spool.oldest(); // seals the active segment; the file handle closes asynchronously
+  t.equal(spool.segments, 1, 'counted while its file closes');
+  t.equal(spool.hasData, true, 'has data while its file closes');
+  const file = await pending;
+  t.ok(file, 'the sealed segment is the oldest');
+  await spool.remove(file!);
+  t.equal(spool.segments, 0);
+  t.equal(spool.hasData, false);
+});
