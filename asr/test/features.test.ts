@@ -32,6 +32,11 @@ t.test('DTW: zero to itself, tolerant to time stretch, separates different sound
   t.equal(m.token, 'low');
   t.ok(m.ratio < 1);
   t.equal(matchTemplates(b, []).token, null);
+  t.same(Object.keys(m.distances).sort(), ['high', 'low'], 'every token\'s distance is reported');
+  const loud = extractFeatures(tone(300, 400, 0.9));
+  t.ok(dtwDistance(loud, a) < dtwDistance(c, a) / 4, 'log energy is compared relative to the peak: a louder take of the same sound stays close');
+  const twoTakes = matchTemplates(b, [{ token: 'low', takes: [a, c] }, { token: 'high', takes: [c] }]);
+  t.ok(twoTakes.distances.low! > m.distances.low!, 'a token scores the mean of its two closest takes, so one near take is not enough');
 });
 
 t.test('resampler keeps a tone and the length, streaming equals whole-buffer', async (t) => {
@@ -89,4 +94,20 @@ t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring acc
   t.match(near, { status: 'match', text: '42', words: ['four', 'two'] });
   const far = decide({ expectation: e, siWords: ['four', 'three'], sd: null, sdSegments: null, rescore: { best: -1000, expected: -2000 } }, o);
   t.match(far, { status: 'match', text: '43' });
+});
+
+t.test('decide: an enrolled operator\'s templates settle a check digit the decoder heard as a neighbour', async (t) => {
+  const e: Expectation = { kind: 'digits', length: 3, expected: '742', commands: [] };
+  // per-segment best/second ratios of 0.95: on their own too weak to overrule the decoder
+  const seg = (token: string, distances: Record<string, number>) => ({ token, distance: Math.min(...Object.values(distances)), second: 30, ratio: 0.95, distances });
+  const spelled = [seg('7', { 7: 10, 1: 20 }), seg('4', { 4: 10, 1: 25 }), seg('2', { 2: 10, 3: 14 })];
+  const r = decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: spelled });
+  t.match(r, { status: 'match', text: '742', confirm: false }, 'templates spell 742 and prefer two over three clearly');
+  const close = [spelled[0]!, spelled[1]!, seg('2', { 2: 10, 3: 10.2 })];
+  t.match(decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: close }), { status: 'match', text: '743' }, 'too close to call: the decoder\'s string stands');
+  const other = [spelled[0]!, seg('1', { 1: 8, 4: 10 }), spelled[2]!];
+  const notSpelled = decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: other });
+  t.notMatch(notSpelled, { text: '742' }, 'templates that do not spell the expected string never turn it into the expected one');
+  t.match(decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: spelled }, { ...DEFAULT_DECIDE, checkTemplateRatio: 0 }), { text: '743' }, '0 = off');
+  t.match(decide({ expectation: e, siWords: ['seven', 'three'], sd: null, sdSegments: spelled.slice(0, 2) }), { status: 'nomatch' }, 'a different length is never rescued');
 });
