@@ -27,9 +27,15 @@ export interface DecideOptions {
    * rejects the utterance (log base 1.0001). 0 = off (and no phone-loop pass is decoded).
    */
   oogThreshold: number;
+  /**
+   * Check strings of an enrolled operator: where the decoder heard a digit other than the
+   * expected one, the expected digit's templates must be closer than the heard digit's times this
+   * factor for the expected answer to win (0 = off). Lower is stricter (fewer false accepts).
+   */
+  checkTemplateRatio: number;
 }
 
-export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 15 };
+export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 15, checkTemplateRatio: 0.95 };
 
 export interface DecideInput {
   expectation: Expectation;
@@ -74,6 +80,11 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   const rs = inp.rescore;
   // Likelihood ratio: the expected answer scored within the margin of the winner → expected.
   const siWords = exWords && rs && rs.expected !== null && o.expectedMargin > 0 && rs.expected >= rs.best - o.expectedMargin ? exWords : inp.siWords;
+  if (exWords && siWords && o.checkTemplateRatio > 0 && templatesPreferExpected(exWords, siWords, inp.sdSegments, o.checkTemplateRatio)) {
+    if (oogReject) return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
+    const text = interpret(e, exWords).text ?? exWords.join(' ');
+    return { status: 'match', text, words: exWords, confidence: 0.85, isCommand: false, confirm: 0.85 < o.confirmThreshold, si: siHyp, sd: text, agree: false };
+  }
   const si = siWords && siWords.length ? interpret(e, siWords) : null;
   // SD: a multi-word digit string is matched per SI segment; otherwise the whole utterance.
   let sdText: string | null = null;
@@ -119,4 +130,28 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   const out = { si: siText ?? undefined, sd: sdText ?? undefined, agree };
   if (conf < o.rejectThreshold) return { status: 'nomatch', reason: 'low_confidence', hypothesis: text, confidence: conf };
   return { status: 'match', text, words, confidence: conf, isCommand, confirm: conf < o.confirmThreshold, ...out };
+}
+
+/**
+ * True when the decoder's string differs from the expected one, the operator's templates
+ * (matched per decoder segment) spell exactly the expected string, and where the decoder heard
+ * another digit the expected digit's templates are closer by `ratio`. Measured (fsdd-dev, 160
+ * enrolled check strings, docs/performance/asr.md): without the "spell exactly" condition two
+ * mis-segmented strings became false accepts.
+ */
+export function templatesPreferExpected(expected: string[], heard: string[], segs: SdMatch[] | null, ratio: number): boolean {
+  if (!segs || segs.length !== expected.length || heard.length !== expected.length) return false;
+  const words: readonly string[] = DIGIT_WORDS;
+  let differs = false;
+  for (let i = 0; i < expected.length; i++) {
+    const ex = words.indexOf(expected[i]!);
+    if (ex < 0 || segs[i]!.token !== String(ex)) return false;
+    if (heard[i] === expected[i]) continue;
+    const got = words.indexOf(heard[i]!);
+    if (got < 0) return false;
+    const dEx = segs[i]!.distances?.[String(ex)], dGot = segs[i]!.distances?.[String(got)];
+    if (dEx === undefined || dGot === undefined || !(dEx <= dGot * ratio)) return false;
+    differs = true;
+  }
+  return differs;
 }

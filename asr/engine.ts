@@ -43,7 +43,7 @@ export interface AsrEngineOptions {
   templateCache?: number;
   dtwBand?: number;
   /** Diagnostics: called with each utterance's raw engine outputs before fusion (bench:asr, diag:asr). */
-  trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null }) => void;
+  trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null; sd: SdMatch | null; sdSegments: SdMatch[] | null }) => void;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
   oogTrace?: boolean;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
@@ -311,7 +311,7 @@ export class AsrEngine implements StreamHost {
   private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null): AsrResult {
     const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs };
     if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
-    this.opts.trace?.({ siWords, rescore, oog });
+    this.opts.trace?.({ siWords, rescore, oog, sd, sdSegments });
     const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, rescore, oog }, this.decideOpts);
     if (d.status === 'nomatch') { this.counters.nomatch++; return { ...d, timing }; }
     this.counters.match++;

@@ -27,7 +27,11 @@ export interface OogScore { constrained: number; loop: number; frames: number }
 
 export interface WordSeg { word: string; startMs: number; endMs: number }
 
-export interface SdMatch { token: string | null; distance: number; second: number; ratio: number }
+export interface SdMatch {
+  token: string | null; distance: number; second: number; ratio: number;
+  /** Distance of every token compared (per-segment matches of digit strings carry it). */
+  distances?: Record<string, number>;
+}
 
 export type FromWorker =
   | { type: 'ready'; decoders: number }

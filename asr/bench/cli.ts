@@ -1,15 +1,20 @@
 /**
  * `npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--bias W] [--filler W]
- *   [--margin M] [--oog-threshold T] [--decoder key=value,...]` (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1)
+ *   [--margin M] [--oog-threshold T] [--check-ratio R] [--decoder key=value,...]` (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1)
  */
 import { parseArgs } from 'node:util';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
+import { fliteAvailable } from './corpus.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, decoder: { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, decoder: { type: 'string' },
 } });
 if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json]\n'); process.exit(2); }
+if (!values.oog && !fliteAvailable()) {
+  process.stderr.write('bench:asr: the built-in out-of-grammar set is synthesised with flite, which is not installed (apt-get install -y flite), or pass --oog DIR\n');
+  process.exit(2);
+}
 const num = (s?: string): number | undefined => (s === undefined ? undefined : Number(s));
 const decoderConfig: Record<string, number | string> = {};
 for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) {
@@ -17,7 +22,7 @@ for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) {
   if (!k || v === undefined) { process.stderr.write(`bad --decoder entry ${JSON.stringify(kv)} (want key=value)\n`); process.exit(2); }
   decoderConfig[k] = Number.isNaN(Number(v)) ? v : Number(v);
 }
-const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), decoderConfig: values.decoder ? decoderConfig : undefined,
+const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), decoderConfig: values.decoder ? decoderConfig : undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
   biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
 });
@@ -25,6 +30,6 @@ if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
 else {
   const f = (x: unknown): string => (typeof x === 'number' ? x.toFixed(4) : String(x));
   for (const [k, v] of Object.entries(r)) if (k !== 'speakers') process.stdout.write(`${k.padEnd(20)} ${f(v)}\n`);
-  process.stdout.write('\nspeaker      si      check_acc check_fa sd3     fused   free\n');
-  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.sd3)} ${f(s.fused)} ${f(s.free)}\n`);
+  process.stdout.write('\nspeaker      si      check_acc check_fa sd3     fused   free    chk_acc_enr chk_fa_enr\n');
+  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.sd3)} ${f(s.fused)} ${f(s.free)} ${f(s.checkAcceptEnrolled)} ${f(s.checkFalseAcceptEnrolled)}\n`);
 }

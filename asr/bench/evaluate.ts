@@ -15,6 +15,7 @@ export interface EvalOptions {
   decoderConfig?: Record<string, number | string | boolean>;
   expectedMargin?: number;
   oogThreshold?: number;
+  checkTemplateRatio?: number;
 }
 
 export const CMDS = ['ready', 'repeat', 'say again', 'skip', 'short', 'help', 'how much more', 'sign off', 'cancel', 'talk louder', 'talk softer', 'talk faster', 'talk slower'];
@@ -62,7 +63,23 @@ export function join(parts: Float32Array[], gapsMs: number[]): Float32Array {
   return out;
 }
 
-export interface SpeakerRow { speaker: string; si: number; free: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number }
+export interface SpeakerRow {
+  speaker: string; si: number; free: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number;
+  /** Check strings from takes not used for enrollment, recognised with the operator's templates. */
+  checkAcceptEnrolled: number; checkFalseAcceptEnrolled: number;
+}
+
+/** 2–3 digit check strings from these takes joined with 100–250 ms gaps, and a string one digit away. */
+function checkTrials(from: Take[], n: number, rand: () => number): { audio: Float32Array; said: string; other: string; len: number }[] {
+  return Array.from({ length: n }, () => {
+    const len = rand() < 0.5 ? 2 : 3;
+    const parts = Array.from({ length: len }, () => from[Math.floor(rand() * from.length)]!);
+    const said = parts.map((p) => p.digit).join('');
+    const pos = Math.floor(rand() * len);
+    const other = [...said]; other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
+    return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said, other: other.join(''), len };
+  });
+}
 
 export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>> {
   const t0 = performance.now();
@@ -70,7 +87,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -98,16 +115,14 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     const sdRes = await pool(test, conc, (t) => recognise(sd, t.audio, digitE, opId));
     const fuRes = await pool(test, conc, (t) => recognise(si, t.audio, digitE, opId));
     // check strings: 2–3 digits of this speaker joined with 100–250 ms gaps
-    const trials = Array.from({ length: o.checkTrials ?? 100 }, () => {
-      const len = rand() < 0.5 ? 2 : 3;
-      const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
-      const said = parts.map((p) => p.digit).join('');
-      const pos = Math.floor(rand() * len);
-      const other = [...said]; other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
-      return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said, other: other.join(''), len };
-    });
+    const trials = checkTrials(mine, o.checkTrials ?? 100, rand);
     const acc = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }));
     const fa = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }));
+    // the same check strings for an enrolled operator (templates fused in), built from held-out takes only
+    const erand = rng((o.seed ?? 7) * 7919 + si_);
+    const eTrials = checkTrials(test, o.checkTrials ?? 100, erand);
+    const eAcc = await pool(eTrials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }, opId));
+    const eFa = await pool(eTrials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }, opId));
     // free strings (operator number, PIN): 3–4 digits joined with 100–250 ms gaps, freeDigits 1..10;
     // own random stream so the check trials above stay the same as in earlier figures
     const frand = rng((o.seed ?? 7) * 1000 + si_);
@@ -121,6 +136,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       free: freeRes.filter((r, i) => r?.status === 'match' && r.text === free[i]!.said).length / free.length,
       checkAccept: acc.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.said).length / trials.length,
       checkFalseAccept: fa.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.other).length / trials.length,
+      checkAcceptEnrolled: eAcc.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.said).length / eTrials.length,
+      checkFalseAcceptEnrolled: eFa.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.other).length / eTrials.length,
       sd3: sdRes.filter((r, i) => ok(r, test[i]!)).length / test.length,
       fused: fuRes.filter((r, i) => ok(r, test[i]!)).length / test.length,
     });
@@ -137,6 +154,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   resultMs.sort((a, b) => a - b);
   return {
     si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'),
+    check_accept_enrolled: mean('checkAcceptEnrolled'), check_false_accept_enrolled: mean('checkFalseAcceptEnrolled'),
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
     false_rejection: falseRej / inGrammar,
