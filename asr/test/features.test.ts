@@ -65,8 +65,12 @@ t.test('decide: agreement is confident, disagreement confirms, fillers and weak 
   t.ok(agree.confidence >= 0.9);
   const dis = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.97 }, sdSegments: null });
   t.match(dis, { status: 'match', text: '5', confirm: true, agree: false }, 'an unsure template defers to the decoder, with confirmation');
-  const mid = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.85 }, sdSegments: null });
-  t.equal(mid.status, 'nomatch', 'a fairly sure template that disagrees: rejected, the dialog reprompts');
+  const mid = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.85, distances: { 4: 10, 5: 20 } }, sdSegments: null });
+  t.match(mid, { status: 'match', text: '4', confirm: true, agree: false }, 'disagreement: the templates win when the decoder\'s token is clearly further, and the dialog confirms');
+  const near = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.85, distances: { 4: 10, 5: 10.5 } }, sdSegments: null });
+  t.match(near, { status: 'match', text: '5', confirm: true, agree: false }, 'disagreement too close to call: the decoder\'s token, confirmed');
+  const fairlySureSegments = decide({ expectation: { kind: 'digits', length: 2, commands: [] }, siWords: ['five', 'two'], sd: null, sdSegments: [{ ...good, ratio: 0.85 }, { ...good, token: '2', ratio: 0.85 }] });
+  t.equal(fairlySureSegments.status, 'nomatch', 'digit strings: fairly sure templates that disagree reject, the dialog reprompts');
   const sure = decide({ expectation: e, siWords: ['five'], sd: good, sdSegments: null });
   t.match(sure, { status: 'match', text: '4', confirm: true });
   t.match(decide({ expectation: e, siWords: ['filler_hello'], sd: null, sdSegments: null }), { status: 'nomatch', reason: 'out_of_grammar' });
