@@ -95,6 +95,7 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   let sdText: string | null = null;
   let sdConf = 0;
   let sdCommand = false;
+  let sdWhole = false;
   if (inp.sdSegments && inp.sdSegments.length > 1) {
     const toks = inp.sdSegments.map((s) => s.token);
     if (toks.every((t): t is string => t !== null)) {
@@ -102,7 +103,11 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
       sdText = it.text;
       sdConf = Math.min(...inp.sdSegments.map((s) => sdConfidence(s, o)));
     }
-  } else if (inp.sd?.token) {
+  }
+  // The decoder's segments may not make an answer (it heard "say again" for a single digit):
+  // then the whole-utterance match speaks for the templates.
+  if (sdText === null && inp.sd?.token) {
+    sdWhole = true;
     const it = interpret(e, inp.sd.token.split(' '));
     sdText = it.text; sdCommand = it.isCommand;
     sdConf = sdConfidence(inp.sd, o);
@@ -119,14 +124,17 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   if (siText !== null && sdText !== null) {
     agree = siText === sdText;
     if (agree) { text = siText; conf = Math.max(0.9, Math.min(0.99, 0.9 + (sdConf - 0.35) * 0.16)); }
-    else if (inp.sd?.distances && sdConf > 0 && !(inp.sdSegments && inp.sdSegments.length > 1)) {
+    else if (sdWhole && inp.sd?.distances && sdConf > 0) {
       // One token, the engines disagree: the templates win when the decoder's own token is
       // clearly further from the operator's voice; either way the dialog confirms. Measured on
       // fsdd-dev (940 enrolled single digits, docs/performance/asr.md): templates were right in
       // 97 of 121 disagreements, the decoder in 9; the earlier ratio-band rule accepted 43 wrong.
-      const dSi = inp.sd.distances[siText] ?? Infinity;
-      text = inp.sd.distance < dSi * o.sdOverSiRatio ? sdText : siText;
-      conf = text === sdText ? 0.6 : 0.55;
+      // A decoder word the operator never enrolled (a command) cannot be compared: it stands
+      // unless the templates are sure on their own.
+      const dSi = inp.sd.distances[siText];
+      const sdWins = dSi === undefined ? sdConf >= 0.85 : inp.sd.distance < dSi * o.sdOverSiRatio;
+      text = sdWins ? sdText : siText;
+      conf = sdWins ? 0.6 : 0.55;
     } else if (sdConf >= 0.85) { text = sdText; conf = 0.6; }
     else { text = siText; conf = sdConf < 0.55 ? 0.55 : 0.45; }
     isCommand = text === siText ? si!.isCommand : sdCommand;

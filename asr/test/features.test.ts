@@ -69,6 +69,12 @@ t.test('decide: agreement is confident, disagreement confirms, fillers and weak 
   t.match(mid, { status: 'match', text: '4', confirm: true, agree: false }, 'disagreement: the templates win when the decoder\'s token is clearly further, and the dialog confirms');
   const near = decide({ expectation: e, siWords: ['five'], sd: { ...good, ratio: 0.85, distances: { 4: 10, 5: 10.5 } }, sdSegments: null });
   t.match(near, { status: 'match', text: '5', confirm: true, agree: false }, 'disagreement too close to call: the decoder\'s token, confirmed');
+  const cmd: Expectation = { kind: 'digits', length: 1, commands: ['say again'] };
+  const sure3 = { token: '3', distance: 5, second: 7, ratio: 0.7, distances: { 3: 5, 8: 7 } };
+  t.match(decide({ expectation: cmd, siWords: ['say', 'again'], sd: sure3, sdSegments: [sure3, { ...sure3, token: '8' }] }),
+    { status: 'match', text: '3', confirm: true }, 'a command the operator never enrolled yields to sure templates, confirmed');
+  t.match(decide({ expectation: cmd, siWords: ['say', 'again'], sd: { ...sure3, ratio: 0.9 }, sdSegments: null }),
+    { status: 'match', text: 'say again', isCommand: true }, 'unsure templates: the command stands');
   const fairlySureSegments = decide({ expectation: { kind: 'digits', length: 2, commands: [] }, siWords: ['five', 'two'], sd: null, sdSegments: [{ ...good, ratio: 0.85 }, { ...good, token: '2', ratio: 0.85 }] });
   t.equal(fairlySureSegments.status, 'nomatch', 'digit strings: fairly sure templates that disagree reject, the dialog reprompts');
   const sure = decide({ expectation: e, siWords: ['five'], sd: good, sdSegments: null });
