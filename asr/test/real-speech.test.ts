@@ -27,6 +27,9 @@ t.test('real-speech floors', async (t) => {
   t.ok(r.check_false_accept! <= 0.1, `check_false_accept ${r.check_false_accept}`);
   t.ok(r.sd3_accuracy! >= 0.8, `sd3_accuracy ${r.sd3_accuracy}`);
   t.ok(r.fused_accuracy! >= 0.85, `fused_accuracy ${r.fused_accuracy}`);
+  // enrolled operators' check strings (templates settle neighbour digits): 1.0 / 0 here, 0.91 / 0 on the 50-trial subsample
+  t.ok(r.check_accept_enrolled! >= 0.8, `check_accept_enrolled ${r.check_accept_enrolled}`);
+  t.ok(r.check_false_accept_enrolled! <= 0.1, `check_false_accept_enrolled ${r.check_false_accept_enrolled}`);
   t.ok(r.false_rejection! <= 0.1, `false_rejection ${r.false_rejection}`);
   // measured on this subsample: free strings 0.71 (insertion penalties), OOG 0.60 (phone loop)
   t.ok(r.free_string_accuracy! >= 0.6, `free_string_accuracy ${r.free_string_accuracy}`);
