@@ -58,6 +58,15 @@ export interface AsrStream {
 let nextUtt = 1;
 const GATE = 10 ** (-55 / 20);
 const WARM_WINDOWS = 8;
+/**
+ * Level normalisation of what Silero sees (the decoder and templates get the audio unchanged):
+ * quiet speech (peaks near −24 dBFS, measured on fsdd-dev) kept Silero's probability under the
+ * threshold, so the utterance never started. The VAD input is lifted towards a −12 dBFS peak by
+ * at most 4× (12 dB), following a peak envelope that rises at once and halves over ~5 s.
+ */
+const VAD_TARGET_PEAK = 0.25;
+const VAD_MAX_GAIN = 4;
+const LEVEL_DECAY = 0.5 ** (32 / 5000);
 
 export class StreamImpl extends EventEmitter implements AsrStream {
   readonly vadSlot: number;
@@ -65,7 +74,9 @@ export class StreamImpl extends EventEmitter implements AsrStream {
   private win = new Float32Array(WIN);
   private winFill = 0;
   /** Windows in order, each waiting for its probability. */
-  readonly pending: { x: Float32Array; prob: number | null; at: number; warm?: boolean }[] = [];
+  readonly pending: { x: Float32Array; prob: number | null; at: number; warm?: boolean; gain: number }[] = [];
+  /** Peak envelope of the input (see VAD_TARGET_PEAK). */
+  private level = 0;
   /** Last plainly silent windows: replayed to Silero before the next loud one (its state needs the lead-in). */
   private gated: Float32Array[] = [];
   private expectation: Expectation | null = null;
@@ -123,8 +134,10 @@ export class StreamImpl extends EventEmitter implements AsrStream {
         const w = this.win;
         this.win = new Float32Array(WIN);
         this.winFill = 0;
-        let e = 0;
-        for (let i = 0; i < WIN; i++) e += w[i]! * w[i]!;
+        let e = 0, pk = 0;
+        for (let i = 0; i < WIN; i++) { const v = w[i]!; e += v * v; if (v > pk) pk = v; else if (-v > pk) pk = -v; }
+        this.level = Math.max(pk, this.level * LEVEL_DECAY);
+        const gain = Math.min(VAD_MAX_GAIN, Math.max(1, VAD_TARGET_PEAK / Math.max(this.level, 1e-6)));
         // A cheap gate may only skip windows that are plainly silent; Silero decides the rest.
         const silent = Math.sqrt(e / WIN) < GATE;
         const at = performance.now();
@@ -132,10 +145,10 @@ export class StreamImpl extends EventEmitter implements AsrStream {
           this.gated.push(w);
           if (this.gated.length > WARM_WINDOWS) this.gated.shift();
         } else {
-          for (const g of this.gated) this.pending.push({ x: g, prob: null, at, warm: true });
+          for (const g of this.gated) this.pending.push({ x: g, prob: null, at, warm: true, gain });
           this.gated = [];
         }
-        this.pending.push({ x: w, prob: silent ? 0 : null, at });
+        this.pending.push({ x: w, prob: silent ? 0 : null, at, gain });
         if (!silent) this.host.enqueueVad(this);
       }
     }

@@ -49,7 +49,7 @@ export class VadClient {
 
   private flush(): void {
     if (this.inFlight || this.waiting.size === 0) return;
-    const items: { s: StreamImpl; w: { prob: number | null; x: Float32Array; at: number } }[] = [];
+    const items: { s: StreamImpl; w: { prob: number | null; x: Float32Array; at: number; gain: number } }[] = [];
     for (const s of this.waiting) {
       let added = false;
       for (const w of s.pending) {
@@ -66,7 +66,12 @@ export class VadClient {
     if (!items.length) return;
     const slots = new Int32Array(items.length);
     const windows = new Float32Array(items.length * WIN);
-    items.forEach((it, i) => { slots[i] = it.s.vadSlot; windows.set(it.w.x, i * WIN); });
+    items.forEach((it, i) => {
+      slots[i] = it.s.vadSlot;
+      windows.set(it.w.x, i * WIN);
+      const g = it.w.gain;
+      if (g !== 1) for (let k = i * WIN, end = k + WIN; k < end; k++) windows[k]! *= g;
+    });
     const id = this.nextId++;
     this.inFlight = { id, items };
     this.worker.postMessage({ type: 'batch', id, slots, windows } satisfies VadIn, [windows.buffer]);
