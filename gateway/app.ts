@@ -96,8 +96,9 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
 
     // Device sessions; with Redis, several nodes agree on who holds a device
     let releaseDevice: (deviceId: string) => Promise<void> = async () => undefined;
+    let revokeHere: (deviceId: string) => void = () => undefined;
     const cluster = c.redisUrl
-      ? await connectRedisCluster({ url: c.redisUrl, nodeId: c.nodeId, log: log.child({ component: 'cluster' }), release: (id) => releaseDevice(id) })
+      ? await connectRedisCluster({ url: c.redisUrl, nodeId: c.nodeId, log: log.child({ component: 'cluster' }), release: (id) => releaseDevice(id), revoke: (id) => revokeHere(id) })
       : singleNode;
     cleanups.push(() => cluster.close());
     const store = new DeviceStore(pool, log.child({ component: 'device-store' }));
@@ -155,11 +156,12 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       });
     });
     devices.mount(app, '/v1/device');
-    const onDeviceRevoked = (deviceId: string): void => {
+    revokeHere = (deviceId: string): void => {
       devices.kick(deviceId, 'DEVICE_REVOKED');
       const session = registry.forDevice(deviceId);
       if (session) registry.finish(session, 'revoked');
     };
+    const onDeviceRevoked = (deviceId: string): void => { revokeHere(deviceId); cluster.revoked(deviceId); };
     cleanups.push((await mountConsole(app, { pool, databaseUrl, serverSecret, cfg, log, onDeviceRevoked })).close);
     const staticRoot = c.staticDir || ROOT;
     const consoleFiles = await mountStatic(app, 'console', path.join(staticRoot, 'console', 'dist'));

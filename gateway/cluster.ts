@@ -17,6 +17,8 @@ export interface Cluster {
   claimed(deviceId: string, sessionId: string): void;
   /** The session ended here: forget the holder if it is still us. */
   released(deviceId: string, sessionId: string): void;
+  /** A device was revoked here: every other node closes its connection too. */
+  revoked(deviceId: string): void;
   close(): Promise<void>;
 }
 
@@ -24,16 +26,19 @@ export const singleNode: Cluster = {
   acquire: async () => undefined,
   claimed: () => undefined,
   released: () => undefined,
+  revoked: () => undefined,
   close: async () => undefined,
 };
 
 const KEY = (deviceId: string): string => `vm:device:${deviceId}`;
 const RELEASE = 'vm:release';
 const RELEASED = 'vm:released';
+const REVOKED = 'vm:revoked';
 const HOLDER_TTL_S = 24 * 3600;
 
 interface ReleaseRequest { requestId: string; deviceId: string; node: string }
 interface ReleasedReply { requestId: string }
+interface RevokedNotice { deviceId: string; node: string }
 
 function parse<T>(raw: string, fields: Array<keyof T>): T | null {
   let v: unknown;
@@ -49,6 +54,8 @@ export interface RedisClusterOptions {
   log: Logger;
   /** Lets go of a device held here: close its socket (REPLACED), flush its state. */
   release(deviceId: string): Promise<void>;
+  /** A device was revoked on another node: close its connection here (DEVICE_REVOKED), if any. */
+  revoke(deviceId: string): void;
   releaseTimeoutMs?: number;
 }
 
@@ -77,6 +84,11 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
     const reply = parse<ReleasedReply>(raw, ['requestId']);
     if (reply) waiting.get(reply.requestId)?.();
   });
+  await sub.subscribe(REVOKED, (raw) => {
+    const n = parse<RevokedNotice>(raw, ['deviceId', 'node']);
+    if (!n) { o.log.warn({ raw: raw.slice(0, 200) }, 'bad revoke notice on redis: ignored'); return; }
+    if (n.node !== o.nodeId) o.revoke(n.deviceId);
+  });
 
   return {
     async acquire(deviceId) {
@@ -104,6 +116,10 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
       client.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
         { keys: [KEY(deviceId)], arguments: [`${o.nodeId}|${sessionId}`] })
         .catch((err: unknown) => o.log.warn({ err, deviceId }, 'could not clear the device holder in redis'));
+    },
+    revoked(deviceId) {
+      client.publish(REVOKED, JSON.stringify({ deviceId, node: o.nodeId } satisfies RevokedNotice))
+        .catch((err: unknown) => o.log.error({ err, deviceId }, 'could not tell other nodes of a revoked device (it is refused at its next hello)'));
     },
     async close() {
       for (const w of waiting.values()) w();
