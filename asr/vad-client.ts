@@ -49,7 +49,7 @@ export class VadClient {
 
   private flush(): void {
     if (this.inFlight || this.waiting.size === 0) return;
-    const items: { s: StreamImpl; w: { prob: number | null; x: Float32Array; at: number; gain: number } }[] = [];
+    const items: { s: StreamImpl; w: StreamImpl['pending'][number] }[] = [];
     for (const s of this.waiting) {
       let added = false;
       for (const w of s.pending) {

@@ -8,6 +8,8 @@ export interface SerializedTemplates {
 export type ToWorker =
   | {
     type: 'begin'; utt: number; slot: number; jsgf: string | null; words: string[];
+    /** The compiled grammar's key (equal keys: same grammar and settings, nothing to rebuild). */
+    key: string | null;
     /** Decoder search settings for this grammar (over the worker's defaults). */
     settings?: Record<string, number>;
     /** Words of the expected answer: rescored against a different winner (see rescore.ts). */

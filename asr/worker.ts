@@ -74,14 +74,15 @@ async function init(): Promise<void> {
     const lines: string[] = [];
     for (const w of base) (dict.get(w) ?? []).forEach((p, i) => lines.push(`${w}${i ? `(${i + 1})` : ''} ${p}`));
     writeFileSync(dictPath, `${lines.join('\n')}\n`);
+    const config = { hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig };
     for (let i = 0; i < opts.decoders; i++) {
-      const dec = new ss.Decoder({ hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig });
+      const dec = new ss.Decoder(config);
       await dec.initialize();
       // Batch CMN measured better than live CMN on short command utterances.
       dec.set_config('cmn', 'batch');
       await dec.reinitialize_audio();
       // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
-      const loop = opts.oogLoop ? await createLoopDecoder(ss, { hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig }) : null;
+      const loop = opts.oogLoop ? await createLoopDecoder(ss, config) : null;
       slots.push(newSlot(dec, loop));
     }
   } else {
@@ -167,12 +168,11 @@ function handle(m: ToWorker): void {
       if (s.active && s.dec) { s.dec.stop(); s.loop?.stop(); }
       Object.assign(s, newSlot(s.dec, s.loop), { grammar: s.grammar, settings: s.settings, utt: m.utt, active: true, expected: m.expected ?? null });
       if (s.dec && m.jsgf) {
-        const key = `${JSON.stringify(m.settings ?? {})}${m.jsgf}`;
-        if (s.grammar !== key) {
+        if (s.grammar !== m.key) {
           ensureWords(s.dec, m.words);
           applySettings(s, m.settings ?? {});
           s.dec.set_grammar(m.jsgf);
-          s.grammar = key;
+          s.grammar = m.key;
         }
         s.dec.start();
         s.loop?.start();
