@@ -55,6 +55,9 @@ export interface DecideInput {
 
 export interface Rescore { best: number; expected: number | null }
 
+/** Out-of-grammar evidence per 10 ms of speech: (phone loop − grammar) path score; compared with `oogThreshold`. */
+export function oogPerFrame(o: OogScore): number { return (o.loop - o.constrained) / o.frames; }
+
 /** Words of the expected answer as the decoder spells them (digit strings and numbers), else null. */
 export function expectedWords(e: Expectation | null): string[] | null {
   if (e?.kind === 'digits' && e.expected !== undefined && e.length > 1) return [...e.expected].map((d) => DIGIT_WORDS[Number(d)]!);
@@ -80,7 +83,7 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
     return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp, confidence: 0 };
   }
   // Phone-loop evidence; overruled only when the operator's templates agree with the decoder.
-  const oogReject = o.oogThreshold > 0 && !!inp.oog && (inp.oog.loop - inp.oog.constrained) / inp.oog.frames > o.oogThreshold;
+  const oogReject = o.oogThreshold > 0 && !!inp.oog && oogPerFrame(inp.oog) > o.oogThreshold;
   const exWords = expectedWords(e);
   const rs = inp.rescore;
   // Likelihood ratio: the expected answer scored within the margin of the winner → expected.

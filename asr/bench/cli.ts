@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
-import { fliteAvailable } from './corpus.ts';
+import { fliteAvailable, parseDecoderArg } from './corpus.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
@@ -16,12 +16,8 @@ if (!values.oog && !fliteAvailable()) {
   process.exit(2);
 }
 const num = (s?: string): number | undefined => (s === undefined ? undefined : Number(s));
-const decoderConfig: Record<string, number | string> = {};
-for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) {
-  const [k, v] = kv.split('=');
-  if (!k || v === undefined) { process.stderr.write(`bad --decoder entry ${JSON.stringify(kv)} (want key=value)\n`); process.exit(2); }
-  decoderConfig[k] = Number.isNaN(Number(v)) ? v : Number(v);
-}
+let decoderConfig: Record<string, number | string> = {};
+try { decoderConfig = parseDecoderArg(values.decoder); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
 const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), decoderConfig: values.decoder ? decoderConfig : undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
   biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),

@@ -44,6 +44,25 @@ export function loadOog(dir?: string): Float32Array[] {
   return FLITE_VOICES.flatMap((v) => OOG_WORDS.map((w) => synth(w, v, tmp)));
 }
 
+/** `--decoder key=value,...` (SoundSwallower settings) of the bench and diagnostic commands. */
+export function parseDecoderArg(arg: string | undefined): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const kv of (arg ?? '').split(',').filter(Boolean)) {
+    const [k, v] = kv.split('=');
+    if (!k || v === undefined) throw new Error(`bad --decoder entry ${JSON.stringify(kv)} (want key=value)`);
+    out[k] = Number.isNaN(Number(v)) ? v : Number(v);
+  }
+  return out;
+}
+
+/** The check string one digit away from `said` (position and digit drawn from `rand`). */
+export function oneDigitOff(said: string, rand: () => number): string {
+  const pos = Math.floor(rand() * said.length);
+  const other = [...said];
+  other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
+  return other.join('');
+}
+
 /** Deterministic PRNG for reproducible trials. */
 export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;

@@ -5,16 +5,15 @@
  * out-of-grammar words rejected and of right digits rejected (the decision in decide.ts).
  */
 import { parseArgs } from 'node:util';
-import { AsrEngine, type Expectation } from '../index.ts';
-import { loadDigits, loadOog } from './corpus.ts';
+import { AsrEngine, oogPerFrame, type Expectation } from '../index.ts';
+import { loadDigits, loadOog, parseDecoderArg } from './corpus.ts';
 import { recognise, CMDS } from './evaluate.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' } } });
 if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...]\n'); process.exit(2); }
-const decoder: Record<string, number | string> = {};
-for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) { const [k, v] = kv.split('='); decoder[k!] = Number.isNaN(Number(v)) ? v! : Number(v); }
+const decoder = parseDecoderArg(values.decoder);
 let ratio: number | null = null;
-const engine = await AsrEngine.load({ decoderConfig: decoder, oogTrace: true, trace: (t) => { ratio = t.oog ? (t.oog.loop - t.oog.constrained) / t.oog.frames : null; } });
+const engine = await AsrEngine.load({ decoderConfig: decoder, oogTrace: true, trace: (t) => { ratio = t.oog ? oogPerFrame(t.oog) : null; } });
 const n = Number(values.n ?? 25);
 const takes = loadDigits(values.data, (m) => m.take >= 3 && m.take % 2 === 1);
 const ins = [...new Set(takes.map((t) => t.speaker))].flatMap((s) => takes.filter((t) => t.speaker === s).filter((_, i, a) => i % Math.max(1, Math.floor(a.length / n)) === 0).slice(0, n));

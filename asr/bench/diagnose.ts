@@ -7,13 +7,12 @@
  */
 import { parseArgs } from 'node:util';
 import { AsrEngine, type AsrResult, type Expectation } from '../index.ts';
-import { loadDigits, rng } from './corpus.ts';
+import { loadDigits, oneDigitOff, parseDecoderArg, rng } from './corpus.ts';
 import { recognise, join, CMDS } from './evaluate.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, trials: { type: 'string' }, free: { type: 'string' }, decoder: { type: 'string' }, margin: { type: 'string' }, show: { type: 'boolean', default: false } } });
 if (!values.data) { process.stderr.write('usage: diag:asr -- --data DIR [--trials N] [--free N] [--decoder k=v,...]\n'); process.exit(2); }
-const decoder: Record<string, number | string> = {};
-for (const kv of (values.decoder ?? '').split(',').filter(Boolean)) { const [k, v] = kv.split('='); decoder[k!] = Number.isNaN(Number(v)) ? v! : Number(v); }
+const decoder = parseDecoderArg(values.decoder);
 const takes = loadDigits(values.data);
 let last: { siWords: string[] | null; rescore: { best: number; expected: number | null } | null } | null = null;
 const deltas: { truth: boolean; delta: number | null }[] = [];
@@ -43,12 +42,11 @@ for (const spk of [...new Set(takes.map((t) => t.speaker))].sort()) {
       const c = cause(r, said);
       counts[c]++;
       if (kind === 'check') {
-        const pos = Math.floor(rand() * len);
-        const other = [...said]; other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
+        const other = oneDigitOff(said, rand);
         last = null;
-        const f = await recognise(engine, audio, { kind: 'digits', length: len, expected: other.join(''), commands: CMDS });
-        if (last) { const rs = (last as { rescore: { best: number; expected: number | null } | null }).rescore; deltas.push({ truth: false, delta: rs ? (rs.expected === null ? null : rs.expected - rs.best) : f?.status === 'match' && f.text === other.join('') ? 0 : null }); }
-        if (f?.status === 'match' && f.text === other.join('')) counts.false_accept++;
+        const f = await recognise(engine, audio, { kind: 'digits', length: len, expected: other, commands: CMDS });
+        if (last) { const rs = (last as { rescore: { best: number; expected: number | null } | null }).rescore; deltas.push({ truth: false, delta: rs ? (rs.expected === null ? null : rs.expected - rs.best) : f?.status === 'match' && f.text === other ? 0 : null }); }
+        if (f?.status === 'match' && f.text === other) counts.false_accept++;
       }
       const audioEnd = 300 + audio.length / 16;
       if (r && r.timing.speechEndMs < audioEnd - 200) counts.cut++;

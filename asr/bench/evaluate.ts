@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation } from '../index.ts';
-import { loadDigits, loadOog, rng, type Take } from './corpus.ts';
+import { loadDigits, loadOog, oneDigitOff, rng, type Take } from './corpus.ts';
 
 export interface EvalOptions {
   data: string; oog?: string; limitPerSpeaker?: number; checkTrials?: number; workers?: number;
@@ -75,9 +75,8 @@ function checkTrials(from: Take[], n: number, rand: () => number): { audio: Floa
     const len = rand() < 0.5 ? 2 : 3;
     const parts = Array.from({ length: len }, () => from[Math.floor(rand() * from.length)]!);
     const said = parts.map((p) => p.digit).join('');
-    const pos = Math.floor(rand() * len);
-    const other = [...said]; other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
-    return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said, other: other.join(''), len };
+    const other = oneDigitOff(said, rand);
+    return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said, other, len };
   });
 }
 

@@ -14,12 +14,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AsrEngine, MemoryTemplateStore, KNOWN_COMMANDS, type Expectation, type AsrResult } from '../../asr/index.ts';
+import { AsrEngine, MemoryTemplateStore, KNOWN_COMMANDS, DIGIT_WORDS, oogPerFrame, type Expectation, type AsrResult } from '../../asr/index.ts';
 import { FSDD_DIR } from './audio.ts';
 
 const SPEAKERS = ['jackson', 'george', 'lucas', 'yweweler'];
 const VOICES = ['slt', 'kal', 'rms', 'awb'];
-const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 /** What flite is asked to say for `answer` under `e`: spelled digits, a number read as one, or the word. */
 export function fliteText(answer: string, e: Expectation): string {
@@ -55,7 +54,7 @@ export class Prescreen {
     const p = new Prescreen(null, work, opts);
     p.engine = await AsrEngine.load({
       workers: 1, templateStore: new MemoryTemplateStore(),
-      trace: ({ oog }) => { p.lastOog = oog && oog.frames > 0 ? (oog.loop - oog.constrained) / oog.frames : null; },
+      trace: ({ oog }) => { p.lastOog = oog && oog.frames > 0 ? oogPerFrame(oog) : null; },
     });
     return p;
   }
