@@ -19,7 +19,7 @@ export class FlowRuntimeError extends Error {
   constructor(message: string) { super(message); this.name = 'FlowRuntimeError'; }
 }
 
-export const DEFAULTS = { reject: 0.3, accept: 0.7, alertAfter: 3, maxNodesPerStep: 1000 };
+export const DEFAULTS = { reject: 0.3, accept: 0.7, alertAfter: 3, maxNodesPerStep: 1000, site: {} };
 
 export function top(ctx: Ctx): Frame {
   const f = ctx.state.stack.at(-1);
@@ -48,6 +48,7 @@ export function scope(ctx: Ctx, extra: Record<string, Json> = {}): Record<string
   return {
     ...f.vars,
     session: { operatorId: ctx.state.operatorId, language: ctx.state.language },
+    site: ctx.opts.site,
     ...extra,
   };
 }

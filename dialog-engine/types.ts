@@ -200,6 +200,11 @@ export interface StepOptions {
   alertAfter?: number;
   /** Most nodes run in one step before the engine stops with an error (loop guard). */
   maxNodesPerStep?: number;
+  /**
+   * The site's process settings, read-only to flows as `site` (`site.signon.pinLength`): nested
+   * by the dots of their keys. Not part of the dialog state: a change applies from the next step.
+   */
+  site?: { [key: string]: Json };
 }
 
 export interface StepResult { state: DialogState; outputs: DialogOutput[] }

@@ -6,6 +6,8 @@
  */
 import type { Pool } from '../db/index.ts';
 import type { Logger } from './logger.ts';
+import type { Json } from '../dialog-engine/index.ts';
+import { SETTINGS } from './api/settings-catalogue.ts';
 
 export type SiteValues = ReadonlyMap<string, unknown>;
 
@@ -47,6 +49,20 @@ export class SiteSettings {
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/**
+ * What flows see as `site`: every catalogued setting (the site's value, else the default), nested
+ * by the dots of its key (`signon.pinLength` → `site.signon.pinLength`).
+ */
+export function siteScope(v: SiteValues): { [key: string]: Json } {
+  const out: { [key: string]: { [key: string]: Json } } = {};
+  for (const def of SETTINGS) {
+    const [group, name] = def.key.split('.') as [string, string];
+    const value = v.has(def.key) ? v.get(def.key) : def.default;
+    (out[group] ??= {})[name] = value as Json;
+  }
+  return out;
+}
 
 /** The settings a device session applies, from a site's values (undefined: engine default). */
 export interface SessionSiteSettings {

@@ -15,7 +15,7 @@ import { OutboxDispatcher, type OutboxSettings } from './outbox.ts';
 import { saveOperatorTts, type SignonSettings } from './signon.ts';
 import { syncReferenceData, type SyncResult } from './reference.ts';
 import type { WmsConnector } from '../wms/types.ts';
-import type { DialogInput, DialogOutput, DialogState, Flow, Language, PendingWms, StepInput, StepOptions, WmsResultInput } from '../types.ts';
+import type { DialogInput, DialogOutput, DialogState, Flow, Json, Language, PendingWms, StepInput, StepOptions, WmsResultInput } from '../types.ts';
 
 /** Settings (the same names as the `dialog` config section: pass `config.dialog`). */
 export interface DialogSettings extends SignonSettings, OutboxSettings {
@@ -66,6 +66,8 @@ export interface DialogSession {
   start(): Promise<DialogOutput[]>;
   /** One input; calls of one session are serialised. */
   handle(input: DialogInput, opts?: HandleOptions): Promise<DialogOutput[]>;
+  /** The site's process settings the flows see as `site` (nested by key dots), from the next step on. */
+  setSite(site: { [key: string]: Json }): void;
 }
 
 export class DialogRuntime {
@@ -193,6 +195,7 @@ const MAX_EFFECTS_PER_INPUT = 20;
 
 class Session implements DialogSession {
   private queue: Promise<unknown> = Promise.resolve();
+  private site: { [key: string]: Json } = {};
   constructor(private readonly rt: DialogRuntime, private readonly ctx: SessionContext, public state: DialogState, readonly resumed: boolean) {}
 
   get sessionId(): string { return this.ctx.sessionId; }
@@ -207,6 +210,8 @@ class Session implements DialogSession {
     return this.serial(() => this.run(input, opts.turn));
   }
 
+  setSite(site: { [key: string]: Json }): void { this.site = site; }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.queue.then(fn, fn);
     this.queue = p.catch(() => undefined);
@@ -214,7 +219,7 @@ class Session implements DialogSession {
   }
 
   private async run(input: StepInput, turn: TurnRecord | undefined): Promise<DialogOutput[]> {
-    const opts = this.rt.stepOptions();
+    const opts = { ...this.rt.stepOptions(), site: this.site };
     const out: DialogOutput[] = [];
     let r = step(this.rt.rootOf(this.state), this.state, input, opts);
     out.push(...r.outputs);

@@ -9,7 +9,7 @@ import type { DialogRuntime, DialogSession, DialogOutput, DialogInput, Expectati
 import type { Expect } from '../protocol/messages.ts';
 import type { Conversation, SessionContext } from '../device/session.ts';
 import type { VoiceChannel, VoiceResult } from './voice.ts';
-import { sessionSettings, toDialogConfidence, type SessionSiteSettings, type SiteSettings } from '../site-settings.ts';
+import { sessionSettings, siteScope, toDialogConfidence, type SessionSiteSettings, type SiteSettings } from '../site-settings.ts';
 
 export interface DialogConversationDeps {
   runtime: DialogRuntime;
@@ -50,6 +50,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
     if (version === siteVersion) return;
     siteVersion = version;
     site = sessionSettings(values);
+    dialog?.setSite(siteScope(values));
     noInputMs = site.noInputMs ?? deps.noInputMs;
     voice?.setEndpoint(site.endpoint);
   }
@@ -114,6 +115,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
   async function feed(input: DialogInput, turn?: Parameters<DialogSession['handle']>[1]): Promise<void> {
     if (!dialog || closed) return;
     clearNoInput();
+    await refreshSite();
     await apply(await dialog.handle(input, turn));
   }
 
@@ -152,6 +154,8 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
           ...(resumeState !== undefined ? { resumeState } : {}),
         });
         if (dialog.operatorId !== null) ctx.operatorId = dialog.operatorId;
+        siteVersion = -1; // hand the new dialog the site's settings before its first step
+        await refreshSite();
         if (deps.openVoice) {
           voice = deps.openVoice(ctx, onVoice);
           voice.setOperator(ctx.operatorId);

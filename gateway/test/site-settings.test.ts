@@ -1,6 +1,6 @@
 /** Per-site process settings reach running sessions: confidence bands, endpointing, no-input. */
 import t from 'tap';
-import { sessionSettings, toDialogConfidence } from '../site-settings.ts';
+import { sessionSettings, siteScope, toDialogConfidence } from '../site-settings.ts';
 import { addDevice, startTestGateway, TestDevice } from './helpers.ts';
 
 const bands = { reject: 0.3, accept: 0.7 };
@@ -30,5 +30,23 @@ t.test("a site's no-input timeout applies to its sessions", async (t) => {
   const first = await d.waitFor('prompt');
   const again = await d.waitFor('prompt', (p) => p.seq > first.seq, 5000);
   t.equal(again.node, first.node, 'the picker said nothing: the same question again (no-input)');
+  d.close();
+});
+
+t.test('flows see every catalogued setting as site.<group>.<name>, the site value over the default', async (t) => {
+  const scope = siteScope(new Map<string, unknown>([['signon.pinLength', 4]]));
+  t.match(scope, { signon: { pinLength: 4, operatorLength: 0 }, dialog: { bargeIn: true }, asr: { endSilenceMs: 500 } });
+});
+
+t.test("a site's sign-on lengths reach the flow and the device's expectation", async (t) => {
+  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false' });
+  t.teardown(() => g.stop());
+  await g.db.pool.query(`INSERT INTO process_settings (site_id, key, value_type, value) VALUES
+    ('S1', 'signon.operatorLength', 'int', '3'), ('S1', 'signon.pinLength', 'int', '4')`);
+  const dev = await addDevice(g);
+  const d = await TestDevice.open(g.wsUrl);
+  d.hello(dev);
+  const first = await d.waitFor('prompt');
+  t.same(first.expect, { kind: 'freeDigits', minLength: 3, maxLength: 3, commands: first.expect?.commands }, 'operator number: exactly 3 digits');
   d.close();
 });
