@@ -4,7 +4,7 @@ import { Driver } from './driver.ts';
 import type { DialogOutput, Expectation } from '../types.ts';
 
 const expectOf = (out: DialogOutput[]): Expectation | null => {
-  const p = out.findLast((o) => o.type === 'prompt');
+  const p = [...out].reverse().find((o) => o.type === 'prompt');
   return p?.type === 'prompt' ? p.expect : null;
 };
 
