@@ -22,9 +22,16 @@ export function comfortLevel(x: Float32Array): number {
   return Math.max(2 / 32768, Math.min(cap, rms[Math.floor(rms.length * 0.1)]! * 1.7));
 }
 
-/** Fills 10 ms blocks quieter than `level` with noise of that level (deterministic per seed). */
-export function fillSilence(x: Float32Array, level: number, seed: number): void {
-  let s = (seed * 2654435761) >>> 0 || 1;
+/** A noise generator's state: start each utterance from `newNoise()` so that equal audio gets equal noise. */
+export interface NoiseState { s: number }
+export const newNoise = (): NoiseState => ({ s: 2654435761 });
+
+/**
+ * Fills 10 ms blocks quieter than `level` with noise of that level. The noise continues from
+ * `noise` (updated), so an utterance fed in chunks gets the same noise however it is chunked.
+ */
+export function fillSilence(x: Float32Array, level: number, noise: NoiseState): void {
+  let s = noise.s;
   const amp = level * Math.sqrt(3);
   for (let i = 0; i < x.length; i += BLOCK) {
     const end = Math.min(x.length, i + BLOCK);
@@ -37,4 +44,5 @@ export function fillSilence(x: Float32Array, level: number, seed: number): void 
       x[j] = x[j]! + n;
     }
   }
+  noise.s = s;
 }

@@ -14,9 +14,9 @@ import type { Decoder, SoundSwallowerModule } from 'soundswallower';
 import { extractFeatures, trimSilence, type Features } from './features.ts';
 import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { Lru } from './lru.ts';
-import { comfortLevel, fillSilence } from './comfort.ts';
+import { comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
-import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
+import { createLoopDecoder, pathScore, scoreExpected, startFresh } from './rescore.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean }
@@ -40,6 +40,8 @@ interface Slot {
   pending: Float32Array[];
   pendingLen: number;
   fill: number | null;
+  /** Comfort-noise generator, restarted per utterance (the same audio always gets the same noise). */
+  noise: NoiseState;
   cpu: number;
   lastText: string;
   /** Audio exactly as fed to the decoder (for rescoring), and the expected answer's words. */
@@ -92,7 +94,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null): Slot {
-  return { dec, loop, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, cpu: 0, lastText: '', fed: [], expected: null, settings: {} };
+  return { dec, loop, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', fed: [], expected: null, settings: {} };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -133,7 +135,7 @@ function flushPending(s: Slot): void {
   const all = concat(s.pending, s.pendingLen);
   s.pending = []; s.pendingLen = 0;
   if (s.fill === null) s.fill = comfortLevel(all);
-  fillSilence(all, s.fill, s.utt);
+  fillSilence(all, s.fill, s.noise);
   if (s.expected) s.fed.push(all);
   feed(s, all);
 }
@@ -174,8 +176,9 @@ function handle(m: ToWorker): void {
           s.dec.set_grammar(m.jsgf);
           s.grammar = m.key;
         }
-        s.dec.start();
-        s.loop?.start();
+        // Fresh cepstral mean per utterance: nothing carries over from another session's audio.
+        startFresh(ss!, s.dec);
+        if (s.loop) startFresh(ss!, s.loop);
       }
       s.cpu += performance.now() - t0;
       return;
