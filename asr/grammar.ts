@@ -161,7 +161,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   if (fw > 0) rules.push(`<filler> = (${FILLER_WORDS.map((w) => FILLER_PREFIX + w).join(' | ')})+;`);
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
-  const decoder = e.kind === 'freeDigits' && e.maxLength > 1 ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
+  const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
   return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !(e.kind === 'digits' && e.length > 1), decoder };
 }
 

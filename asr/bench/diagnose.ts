@@ -1,7 +1,8 @@
 /**
  * Failure causes of digit strings through the real pipeline: `npm run diag:asr -- --data DIR
- * [--trials N] [--free N] [--decoder key=value,...]`. For check strings (expected = what was said)
- * and free strings (freeDigits 1..10) it counts: right, substitution (same length, other digits),
+ * [--trials N] [--free N] [--fixed] [--decoder key=value,...]`. For check strings (expected = what was said)
+ * and free strings (freeDigits 1..10; with --fixed, exactly the length said, as a site with
+ * fixed operator-number / PIN lengths asks) it counts: right, substitution (same length, other digits),
  * insertion / deletion (digit count differs), rejected (low confidence / out of grammar), no
  * result, and whether the endpointer cut the utterance before the audio ended.
  */
@@ -10,8 +11,8 @@ import { AsrEngine, type AsrResult, type Expectation } from '../index.ts';
 import { loadDigits, oneDigitOff, parseDecoderArg, rng } from './corpus.ts';
 import { recognise, join, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, trials: { type: 'string' }, free: { type: 'string' }, decoder: { type: 'string' }, margin: { type: 'string' }, show: { type: 'boolean', default: false } } });
-if (!values.data) { process.stderr.write('usage: diag:asr -- --data DIR [--trials N] [--free N] [--decoder k=v,...]\n'); process.exit(2); }
+const { values } = parseArgs({ options: { data: { type: 'string' }, trials: { type: 'string' }, free: { type: 'string' }, decoder: { type: 'string' }, margin: { type: 'string' }, show: { type: 'boolean', default: false }, fixed: { type: 'boolean', default: false } } });
+if (!values.data) { process.stderr.write('usage: diag:asr -- --data DIR [--trials N] [--free N] [--fixed] [--decoder k=v,...]\n'); process.exit(2); }
 const decoder = parseDecoderArg(values.decoder);
 const takes = loadDigits(values.data);
 let last: { siWords: string[] | null; rescore: { best: number; expected: number | null } | null } | null = null;
@@ -35,7 +36,7 @@ for (const spk of [...new Set(takes.map((t) => t.speaker))].sort()) {
       const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
       const said = parts.map((p) => p.digit).join('');
       const audio = join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150));
-      const e: Expectation = kind === 'check' ? { kind: 'digits', length: len, expected: said, commands: CMDS } : { kind: 'freeDigits', minLength: 1, maxLength: 10, commands: CMDS };
+      const e: Expectation = kind === 'check' ? { kind: 'digits', length: len, expected: said, commands: CMDS } : { kind: 'freeDigits', minLength: values.fixed ? len : 1, maxLength: values.fixed ? len : 10, commands: CMDS };
       last = null;
       const r = await recognise(engine, audio, e);
       if (kind === 'check' && last) { const rs = (last as { rescore: { best: number; expected: number | null } | null }).rescore; deltas.push({ truth: true, delta: rs ? (rs.expected === null ? null : rs.expected - rs.best) : r?.status === 'match' && r.text === said ? 0 : null }); }
