@@ -16,7 +16,7 @@ import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { Lru } from './lru.ts';
 import { comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
-import { createLoopDecoder, pathScore, scoreExpected, startFresh } from './rescore.ts';
+import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean }
@@ -176,9 +176,11 @@ function handle(m: ToWorker): void {
           s.dec.set_grammar(m.jsgf);
           s.grammar = m.key;
         }
-        // Fresh cepstral mean per utterance: nothing carries over from another session's audio.
-        startFresh(ss!, s.dec);
-        if (s.loop) startFresh(ss!, s.loop);
+        // PocketSphinx carries its cepstral mean over from the decoder's previous utterance (which
+        // may be another session's). Resetting it to the model's cmninit per utterance was measured
+        // and rejected: free 3-4 digit strings 0.62 -> 0.45 (docs/performance/asr.md, round 4).
+        s.dec.start();
+        s.loop?.start();
       }
       s.cpu += performance.now() - t0;
       return;

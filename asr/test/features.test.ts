@@ -2,7 +2,7 @@ import t from 'tap';
 import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
 import { dtwDistance, matchTemplates } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
-import { comfortLevel } from '../comfort.ts';
+import { comfortLevel, fillSilence, newNoise } from '../comfort.ts';
 import { decide, DEFAULT_DECIDE } from '../decide.ts';
 import type { Expectation } from '../types.ts';
 
@@ -55,6 +55,21 @@ t.test('resampler keeps a tone and the length, streaming equals whole-buffer', a
 t.test('comfort noise level stays far under speech', async (t) => {
   const x = tone(300, 1000, 0.3);
   t.ok(comfortLevel(x) < 0.3 * 0.06);
+});
+
+t.test('comfort noise depends only on the audio: not on how it is chunked or which utterance it is', async (t) => {
+  const x = new Float32Array(16000);
+  x.set(tone(300, 300, 0.3), 6400);
+  const whole = x.slice();
+  fillSilence(whole, 0.001, newNoise());
+  const chunked = x.slice();
+  const noise = newNoise();
+  for (const [a, b] of [[0, 6400], [6400, 8000], [8000, 16000]] as const) fillSilence(chunked.subarray(a, b), 0.001, noise);
+  t.same(chunked, whole, 'chunks of 400, 100 and 500 ms: the same samples');
+  const again = x.slice();
+  fillSilence(again, 0.001, newNoise());
+  t.same(again, whole, 'a later utterance with the same audio gets the same noise');
+  t.not(whole[100], 0, 'silence is filled');
 });
 
 t.test('decide: agreement is confident, disagreement confirms, fillers and weak templates reject', async (t) => {
