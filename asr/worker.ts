@@ -49,6 +49,12 @@ interface Slot {
   expected: string[] | null;
   /** Search settings applied to this decoder beyond its defaults. */
   settings: Record<string, number>;
+  /**
+   * The decoder has heard speech. PocketSphinx carries its cepstral mean over from one utterance
+   * to the next and starts from the model's `cmninit`, which is far from real audio: a fresh
+   * decoder's first utterance is decoded twice, the first pass only setting the mean.
+   */
+  warm: boolean;
 }
 
 let ss: SoundSwallowerModule | null = null;
@@ -94,7 +100,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null): Slot {
-  return { dec, loop, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', fed: [], expected: null, settings: {} };
+  return { dec, loop, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', fed: [], expected: null, settings: {}, warm: false };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -136,7 +142,7 @@ function flushPending(s: Slot): void {
   s.pending = []; s.pendingLen = 0;
   if (s.fill === null) s.fill = comfortLevel(all);
   fillSilence(all, s.fill, s.noise);
-  if (s.expected) s.fed.push(all);
+  if (s.expected || !s.warm) s.fed.push(all);
   feed(s, all);
 }
 
@@ -168,7 +174,7 @@ function handle(m: ToWorker): void {
       const t0 = performance.now();
       const s = slotFor(m);
       if (s.active && s.dec) { s.dec.stop(); s.loop?.stop(); }
-      Object.assign(s, newSlot(s.dec, s.loop), { grammar: s.grammar, settings: s.settings, utt: m.utt, active: true, expected: m.expected ?? null });
+      Object.assign(s, newSlot(s.dec, s.loop), { grammar: s.grammar, settings: s.settings, warm: s.warm, utt: m.utt, active: true, expected: m.expected ?? null });
       if (s.dec && m.jsgf) {
         if (s.grammar !== m.key) {
           ensureWords(s.dec, m.words);
@@ -213,6 +219,12 @@ function handle(m: ToWorker): void {
       let oog: { constrained: number; loop: number; frames: number } | null = null;
       if (s.dec && s.grammar) {
         flushPending(s);
+        if (!s.warm) {
+          s.dec.stop(); s.loop?.stop();
+          s.dec.start(); s.loop?.start();
+          for (const a of s.fed) feed(s, a);
+          s.warm = s.fed.length > 0;
+        }
         s.dec.stop();
         const al = s.dec.get_alignment();
         const segs: WordSeg[] = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t))
