@@ -119,7 +119,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     cleanups.push(() => registry.shutdown());
     const devices = new DeviceSocketServer({
       helloTimeoutMs: c.helloTimeoutMs, maxPayloadBytes: c.maxPayloadBytes, maxMessagesPerSecond: c.maxMessagesPerSecond,
-      idleTimeoutS: c.idleTimeoutS, maxBackpressureBytes: c.maxBackpressureBytes, serverSecret,
+      idleTimeoutS: c.idleTimeoutS, maxBackpressureBytes: c.maxBackpressureBytes, slowConsumerMs: c.slowConsumerMs, serverSecret,
     }, { registry, store, cluster, metrics, log: log.child({ component: 'device-socket' }) });
     releaseDevice = async (deviceId) => {
       devices.kick(deviceId);

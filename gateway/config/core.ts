@@ -17,6 +17,7 @@ export const core = {
   maxMessagesPerSecond: int('MAX_MESSAGES_PER_SECOND', 200, 'Per-connection message rate limit (audio is 50 frames/s)', 10, 10000),
   idleTimeoutS: int('IDLE_TIMEOUT_S', 30, 'WebSocket idle timeout; uWS pings before closing', 8, 960),
   maxBackpressureBytes: int('MAX_BACKPRESSURE_BYTES', 1048576, 'Send buffer above which a slow socket is closed', 65536, 67108864),
+  slowConsumerMs: int('SLOW_CONSUMER_MS', 15000, 'A device socket backed up this long without draining is closed (SLOW_CONSUMER, 4003: reconnect and resume)', 1000, 600000),
   turnBatchSize: int('TURN_BATCH_SIZE', 500, 'Most turns written in one batch', 1, 10000),
   turnFlushMs: int('TURN_FLUSH_MS', 50, 'Longest a logged turn waits before its batch is written', 1, 10000),
   turnQueueMax: int('TURN_QUEUE_MAX', 100000, 'Turns kept in memory before they go to the spool file', 100, 10000000),

@@ -122,6 +122,8 @@ export class DeviceSession implements SessionContext {
   get attached(): boolean { return this.transport !== null; }
   get isEnded(): boolean { return this.ended; }
   get lastSeq(): number { return this.seq; }
+  /** The newest sequenced message written to the current socket (the device has at most this). */
+  get sentUpTo(): number { return this.sentSeq; }
   get unackedCount(): number { return this.unacked.length; }
 
   /** Attaches a socket. `lastSeq`: what the device already has (resume); the rest is replayed. */

@@ -24,6 +24,8 @@ export interface DeviceSocketOptions {
   maxMessagesPerSecond: number;
   idleTimeoutS: number;
   maxBackpressureBytes: number;
+  /** A socket backed up this long without draining is closed as a slow consumer. */
+  slowConsumerMs: number;
   serverSecret: string;
 }
 
@@ -43,6 +45,8 @@ interface Conn {
   session: DeviceSession | null;
   transport: Transport | null;
   helloTimer: NodeJS.Timeout | null;
+  /** Armed when a write finds the socket backed up; cleared when it drains. */
+  slowTimer: NodeJS.Timeout | null;
   windowStart: number;
   windowCount: number;
   audio: AudioFormat;
@@ -77,7 +81,7 @@ export class DeviceSocketServer {
         const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
         const conn: Conn = {
           id: nextConnId++, ip, closed: false, state: 'awaiting_hello', session: null, transport: null,
-          helloTimer: null, windowStart: Date.now(), windowCount: 0, audio: DEFAULT_AUDIO, minFrameBytes: 0, maxFrameBytes: 0,
+          helloTimer: null, slowTimer: null, windowStart: Date.now(), windowCount: 0, audio: DEFAULT_AUDIO, minFrameBytes: 0, maxFrameBytes: 0,
         };
         res.upgrade(conn, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'), context);
@@ -92,6 +96,7 @@ export class DeviceSocketServer {
       drain: (ws) => {
         const conn = ws.getUserData();
         if (ws.getBufferedAmount() > this.o.maxBackpressureBytes) return;
+        if (conn.slowTimer) { clearTimeout(conn.slowTimer); conn.slowTimer = null; }
         conn.session?.onDrain();
       },
       close: (ws, code) => {
@@ -100,6 +105,7 @@ export class DeviceSocketServer {
         this.open.delete(ws);
         this.d.metrics.connections.dec();
         if (conn.helloTimer) clearTimeout(conn.helloTimer);
+        if (conn.slowTimer) clearTimeout(conn.slowTimer);
         const session = conn.session;
         if (session && conn.transport && session.detach(conn.transport)) {
           session.log.info({ code }, 'device disconnected; session waits for resume');
@@ -237,6 +243,8 @@ export class DeviceSocketServer {
         const r = ws.send(text, false, false);
         if (r === 1) return 'ok';
         metrics.backpressureEvents.inc();
+        // The session now waits for drain; a device that never reads would hold it forever.
+        conn.slowTimer ??= setTimeout(() => { conn.slowTimer = null; this.fail(ws, 'SLOW_CONSUMER'); }, this.o.slowConsumerMs);
         return r === 0 ? 'blocked' : 'dropped';
       },
       bufferedAmount: () => (conn.closed ? 0 : ws.getBufferedAmount()),
@@ -262,8 +270,11 @@ export class DeviceSocketServer {
     this.d.metrics.deviceErrors.inc({ code });
     const message = detail ? `${def.message}: ${detail}` : def.message;
     (conn.session?.log ?? this.d.log).info({ code, detail, connId: conn.id, ip: conn.ip }, 'device connection refused or closed');
-    // Not queued in the session (it is not replayed): written straight to this socket.
-    ws.send(JSON.stringify({ type: 'error', seq: conn.session?.lastSeq ?? 0, code, message, fatal: true }), false, false);
+    // Not queued in the session (it is not replayed): written straight to this socket, with the seq
+    // of the last message written before it. Not the session's newest: messages still waiting
+    // (a backed-up socket) would then look received, and a device resuming from the highest seq
+    // it saw would never get them.
+    ws.send(JSON.stringify({ type: 'error', seq: conn.session?.sentUpTo ?? 0, code, message, fatal: true }), false, false);
     conn.closed = true;
     ws.end(closeCode, code);
   }
