@@ -45,7 +45,8 @@ export function toolsMissing(): string | null {
 export type Piece = { digits: string; speaker?: string; take?: number } | { word: string } | { silence: number } | { file: string };
 
 /**
- * Builds `out` (16 kHz mono PCM16): each piece normalised to -3 dB peak, digits of one answer
+ * Builds `out` (16 kHz mono PCM16; sox in repeatable mode): each piece normalised to -3 dB peak
+ * (`file` pieces are taken as they are), digits of one answer
  * joined with 0.15 s gaps, `silence` pieces as written (with a -60 dBFS noise floor throughout).
  */
 export async function assembleTrack(out: string, pieces: Piece[], work: string): Promise<{ file: string; seconds: number; marks: { at: number; piece: Piece }[] }> {
@@ -56,19 +57,20 @@ export async function assembleTrack(out: string, pieces: Piece[], work: string):
   let n = 0;
   const norm = (src: string): string => {
     const dst = path.join(work, `p${n++}.wav`);
-    execFileSync('sox', [src, '-r', '16000', '-c', '1', '-b', '16', dst, 'norm', '-3']);
+    execFileSync('sox', ['-R', src, '-r', '16000', '-c', '1', '-b', '16', dst, 'norm', '-3']);
     return dst;
   };
   const len = (f: string): number => Number(execFileSync('soxi', ['-D', f], { encoding: 'utf8' }).trim());
   const silence = (sec: number): string => {
     const dst = path.join(work, `p${n++}.wav`);
-    execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', dst, 'trim', '0', String(sec)]);
+    execFileSync('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', dst, 'trim', '0', String(sec)]);
     return dst;
   };
   for (const p of pieces) {
     marks.push({ at, piece: p });
     if ('silence' in p) { const f = silence(p.silence); parts.push(f); at += p.silence; continue; }
-    if ('file' in p) { const f = norm(p.file); parts.push(f); at += len(f); continue; }
+    // A pre-screened clip is used as it is (16 kHz, normalised): the samples the recogniser was checked on.
+    if ('file' in p) { parts.push(p.file); at += len(p.file); continue; }
     if ('word' in p) {
       const raw = path.join(work, `w${n++}.wav`);
       execFileSync('flite', ['-t', p.word, '-o', raw]);
@@ -85,11 +87,11 @@ export async function assembleTrack(out: string, pieces: Piece[], work: string):
     });
   }
   const joined = path.join(work, 'joined.wav');
-  execFileSync('sox', [...parts, joined]);
+  execFileSync('sox', ['-R', ...parts, joined]);
   // A faint noise floor, so the track sounds like a room and not digital silence.
   const noise = path.join(work, 'noise.wav');
-  execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', String(at), 'whitenoise', 'vol', '0.001']);
+  execFileSync('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', String(at), 'whitenoise', 'vol', '0.001']);
   await mkdir(path.dirname(out), { recursive: true });
-  execFileSync('sox', ['-m', '-v', '1', joined, '-v', '1', noise, out]);
+  execFileSync('sox', ['-R', '-m', '-v', '1', joined, '-v', '1', noise, out]);
   return { file: out, seconds: at, marks };
 }

@@ -4,11 +4,10 @@
  * the recogniser's accuracy on one unlucky take. Tries candidates in a fixed order (deterministic).
  *
  * Speech: Debian's flite voices (kal, slt, rms, awb) by default, for every answer: digit strings
- * are spelled ("one zero one"), quantities read as numbers ("eight"). The recogniser handles them
- * reliably, also free multi-digit answers (operator number, PIN), which real FSDD recordings do not
- * yet survive through the browser (digits inserted). `fsddBiased: true` uses FSDD recordings (real
- * speakers, digits joined with short gaps) for the answers the recogniser is biased towards (check
- * digits, quantities) when they pass this pre-screen, flite otherwise.
+ * are spelled ("one zero one"), quantities read as numbers ("eight"). `speech: 'fsdd'`: real FSDD
+ * recordings for every digit answer (one speaker per picker, digits joined with short gaps, other
+ * takes and then other speakers when a take fails; flite only where none of 12 passes), screened
+ * under more placements and with the track's noise floor, because they are far more fragile.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,8 +32,8 @@ function pcm16(file: string): Int16Array {
 }
 
 export interface PrescreenOptions {
-  /** FSDD recordings for check digits and quantities when they pass (flite otherwise). */
-  fsddBiased?: boolean;
+  /** 'flite' (default): flite for every answer; 'fsdd': recordings for digit answers, flite for words. */
+  speech?: 'fsdd' | 'flite';
   /**
    * Highest out-of-grammar score (phone loop − grammar, per 10 ms) a clip may have in the
    * pre-screen; the recogniser rejects above its threshold, so a margin below it keeps clips
@@ -53,7 +52,9 @@ export class Prescreen {
     await mkdir(work, { recursive: true });
     const p = new Prescreen(null, work, opts);
     p.engine = await AsrEngine.load({
-      workers: 1, templateStore: new MemoryTemplateStore(),
+      // Recordings: one decoder, so its carried-over cepstral mean follows the track's clips in
+      // order, as live (docs/performance/asr.md, round 4).
+      workers: 1, ...(opts.speech === 'fsdd' ? { decodersPerWorker: 1 } : {}), templateStore: new MemoryTemplateStore(),
       trace: ({ oog }) => { p.lastOog = oog && oog.frames > 0 ? oogPerFrame(oog) : null; },
     });
     return p;
@@ -61,11 +62,23 @@ export class Prescreen {
 
   async close(): Promise<void> { await this.engine?.close(); }
 
-  /** Right under three different paddings: the recogniser is sensitive to context, so one hit is luck. */
-  private async robust(file: string, e: Expectation, answer: string): Promise<boolean> {
-    for (const [lead, tail] of [[16000, 16000], [8000, 32000], [4000, 24000]] as const) {
+  /**
+   * Right under several placements: the recogniser is sensitive to context, so one hit is luck.
+   * flite: three paddings in digital silence (what the default run has been green with).
+   * Recordings (far more fragile): live, the clip lands at an arbitrary offset against the 20 ms
+   * frames and the VAD's windows, after seconds of room noise, at a level the browser may change
+   * slightly; each placement varies one of these (the track's own lead silence first, sub-frame
+   * offsets, trailing silence, ±2 dB, a 10 dB higher noise floor), so only clips with a margin pass.
+   */
+  private async robust(file: string, e: Expectation, answer: string, leadSeconds: number): Promise<boolean> {
+    type Placement = [lead: number, tail: number, gain: number, noise: number];
+    const placements: Placement[] = this.opts.speech === 'fsdd'
+      ? [[Math.round(leadSeconds * 16000), 16000, 1, 33], [16000 + 97, 16000, 1, 33], [8000 + 211, 32000, 1, 33],
+        [4000 + 53, 24000, 1, 33], [12000 + 149, 20000, 0.8, 33], [16000 + 31, 16000, 1.25, 33], [16000 + 181, 20000, 1, 100]]
+      : [[16000, 16000, 1, 0], [8000, 32000, 1, 0], [4000, 24000, 1, 0]];
+    for (const [lead, tail, gain, noise] of placements) {
       this.lastOog = null;
-      const r = await this.recognise(file, e, lead, tail);
+      const r = await this.recognise(file, e, lead, tail, gain, noise);
       if (r?.status !== 'match' || r.text !== answer) return false;
       // Near the out-of-grammar threshold a clip passes here and is rejected live (or the reverse).
       if (this.opts.maxOog !== undefined && this.lastOog !== null && this.lastOog > this.opts.maxOog) return false;
@@ -73,13 +86,21 @@ export class Prescreen {
     return true;
   }
 
-  private async recognise(file: string, e: Expectation, lead = 16000, tail = 16000): Promise<AsrResult | null> {
+  /** `noise`: peak of a uniform noise floor in 16-bit units (33 ≈ the track's −60 dBFS; 0 = none). */
+  private async recognise(file: string, e: Expectation, lead: number, tail: number, gain: number, noise: number): Promise<AsrResult | null> {
     if (!this.engine) throw new Error('prescreen engine not loaded');
     const s = this.engine.createStream({ sessionId: `pre-${this.n}`, sampleRate: 16000, language: 'en' });
     s.setExpectation(e);
     const audio = pcm16(file);
     const all = new Int16Array(lead + tail + audio.length);
-    all.set(audio, lead);
+    all.set(gain === 1 ? audio : audio.map((v) => Math.round(v * gain)), lead);
+    // A noise floor like the track's (assembleTrack: white noise at -60 dBFS): the comfort level
+    // and the endpoints depend on it.
+    let seed = 12345;
+    for (let i = 0; noise > 0 && i < all.length; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      all[i] = Math.max(-32768, Math.min(32767, all[i]! + ((seed >> 8) % (2 * noise + 1)) - noise));
+    }
     const done = new Promise<AsrResult | null>((resolve) => {
       s.on('result', resolve);
       s.on('busy', () => resolve(null));
@@ -94,25 +115,27 @@ export class Prescreen {
 
   private sox(args: string[]): string {
     const out = path.join(this.work, `c${this.n++}.wav`);
-    execFileSync('sox', [...args, '-r', '16000', '-c', '1', '-b', '16', out, 'norm', '-3']);
+    execFileSync('sox', ['-R', ...args, '-r', '16000', '-c', '1', '-b', '16', out, 'norm', '-3']);
     return out;
   }
 
   private silence(seconds: number): string {
     const out = path.join(this.work, `c${this.n++}.wav`);
-    execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', out, 'trim', '0', String(seconds)]);
+    execFileSync('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', out, 'trim', '0', String(seconds)]);
     return out;
   }
 
   /**
    * A clip of `answer` (digits or a command word) that is recognised as `answer` under `e`.
-   * `voice` is the flite voice tried first (one picker, one voice); the others follow.
+   * `speaker` is the FSDD speaker tried first and `voice` the flite voice tried first (one picker,
+   * one voice); the others follow. `lead`: seconds of silence before it in the track.
    */
-  async clipFor(answer: string, e: Expectation, seed: number, voice = VOICES[0]!): Promise<{ file: string; tries: number; source: string }> {
+  async clipFor(answer: string, e: Expectation, seed: number, lead: number, voice = VOICES[0]!, speaker = SPEAKERS[0]!): Promise<{ file: string; tries: number; source: string }> {
     let tries = 0;
-    if (this.opts.fsddBiased && /^\d+$/.test(answer) && (e.kind === 'digits' || e.kind === 'number')) {
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const speaker = SPEAKERS[attempt % SPEAKERS.length]!;
+    if (this.opts.speech !== 'flite' && /^\d+$/.test(answer)) {
+      const order = [speaker, ...SPEAKERS.filter((x) => x !== speaker)];
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const speaker = order[Math.floor(attempt / 3) % order.length]!; // three takes of each speaker in turn
         const parts: string[] = [];
         [...answer].forEach((d, i) => {
           if (i > 0) parts.push(this.silence(0.15));
@@ -120,7 +143,7 @@ export class Prescreen {
         });
         const clip = this.sox(parts.map((p) => (p.includes(`${path.sep}c`) ? p : this.sox([p]))));
         tries++;
-        if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `fsdd:${speaker}` };
+        if (await this.robust(clip, e, answer, lead)) return { file: clip, tries, source: `fsdd:${speaker}` };
       }
     }
     // Each voice as one phrase, then digit by digit with short pauses ("one, zero, one").
@@ -132,7 +155,7 @@ export class Prescreen {
         execFileSync('flite', ['-voice', v, '-t', t, '-o', raw]);
         const clip = this.sox([raw]);
         tries++;
-        if (await this.robust(clip, e, answer)) return { file: clip, tries, source: `flite:${v}${i ? ':paused' : ''}` };
+        if (await this.robust(clip, e, answer, lead)) return { file: clip, tries, source: `flite:${v}${i ? ':paused' : ''}` };
       }
     }
     throw new PrescreenError(`no recording of "${answer}" is recognised under ${JSON.stringify(e)} after ${tries} tries`);

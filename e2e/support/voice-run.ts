@@ -18,11 +18,13 @@ const say = (text: string): number => text.length / 14 + 0.6; // the silent spea
  * What the picker says, and when: each answer waits for the prompts before it to be spoken and
  * for the recogniser; `cutAfter` (answer index) gets a long walk after it, for the connection cut.
  */
-export function answersFor(op: TruthOperator, a: TruthAssignment, opts: { slack: number; walk: number; cutAfter?: number; cutGap?: number }): Answer[] {
+export function answersFor(op: TruthOperator, a: TruthAssignment, opts: { slack: number; walk: number; fixedSignon?: boolean; cutAfter?: number; cutGap?: number }): Answer[] {
   const s = opts.slack;
   const c = { commands: [] as string[] };
-  const out: Answer[] = [{ say: op.id, after: 3 + say('Say your operator number.'), expect: { kind: 'freeDigits', minLength: 1, maxLength: 10, ...c } }];
-  out.push({ say: op.pin, after: s + say('Say your PIN.'), expect: { kind: 'freeDigits', minLength: 4, maxLength: 8, ...c } });
+  // With `fixedSignon` the site sets the lengths (SIGNON_SETTINGS); else the flow's defaults, 1–10 and 4–8.
+  const len = (n: number, min: number, max: number) => (opts.fixedSignon ? { minLength: n, maxLength: n } : { minLength: min, maxLength: max });
+  const out: Answer[] = [{ say: op.id, after: 3 + say('Say your operator number.'), expect: { kind: 'freeDigits', ...len(op.id.length, 1, 10), ...c } }];
+  out.push({ say: op.pin, after: s + say('Say your PIN.'), expect: { kind: 'freeDigits', ...len(op.pin.length, 4, 8), ...c } });
   let aisle = '';
   let prompts = `Welcome, ${op.name}. Assignment ${a.id.split('').join(' ')}, ${a.lines.length} lines.`;
   for (const l of a.lines) {
@@ -39,6 +41,12 @@ export function answersFor(op: TruthOperator, a: TruthAssignment, opts: { slack:
   if (opts.cutAfter !== undefined && out[opts.cutAfter + 1]) out[opts.cutAfter + 1]!.after += opts.cutGap ?? 10;
   return out;
 }
+
+/**
+ * The site's sign-on settings for the simulator's operators (3-digit numbers, 4-digit PINs): with
+ * fixed lengths the recogniser cannot insert or drop a digit in these free answers.
+ */
+export const SIGNON_SETTINGS = { 'signon.operatorLength': 3, 'signon.pinLength': 4 };
 
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
