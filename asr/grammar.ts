@@ -162,7 +162,15 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
   const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !(e.kind === 'digits' && e.length > 1), decoder };
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !fixedLength(e), decoder };
+}
+
+/**
+ * A grammar that forces a digit count (> 1) onto any prefix: its partial hypothesis is always
+ * "complete", so it must not end early at a pause between digits.
+ */
+function fixedLength(e: Expectation): boolean {
+  return (e.kind === 'digits' && e.length > 1) || (e.kind === 'freeDigits' && e.minLength === e.maxLength && e.maxLength > 1);
 }
 
 export interface Interpretation {

@@ -69,4 +69,7 @@ t.test('free digit strings carry their own decoder settings; fixed-length string
   t.equal(check.earlyEnd, false);
   t.equal(compileGrammar({ kind: 'digits', length: 1, commands: cmds }).earlyEnd, true);
   t.same(compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 1, commands: [] }).decoder, {}, 'one digit: decoder defaults');
+  const pin = compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds });
+  t.same(pin.decoder, {}, 'a fixed length (site setting) cannot get digits inserted: no insertion penalties');
+  t.equal(pin.earlyEnd, false, 'and, like check digits, it does not end early at a pause between digits');
 });
