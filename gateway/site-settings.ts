@@ -70,6 +70,10 @@ export interface SessionSiteSettings {
   noInputMs?: number;
   minConfidence?: number;
   confirmBelowConfidence?: number;
+  /** false: no prompt may be interrupted by speech at this site (a flow's own bargeIn is ANDed). */
+  bargeIn?: boolean;
+  /** Prompt language of a new session before an operator signs on. */
+  defaultLanguage?: 'en' | 'ru';
 }
 
 export function sessionSettings(v: SiteValues): SessionSiteSettings {
@@ -85,6 +89,10 @@ export function sessionSettings(v: SiteValues): SessionSiteSettings {
   if (noInput !== undefined) out.noInputMs = noInput;
   if (minConf !== undefined) out.minConfidence = minConf;
   if (confirm !== undefined) out.confirmBelowConfidence = confirm;
+  const bargeIn = v.get('dialog.bargeIn');
+  if (typeof bargeIn === 'boolean') out.bargeIn = bargeIn;
+  const lang = v.get('dialog.defaultLanguage');
+  if (lang === 'en' || lang === 'ru') out.defaultLanguage = lang;
   return out;
 }
 

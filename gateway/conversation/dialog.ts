@@ -73,7 +73,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
       switch (o.type) {
         case 'prompt':
           expectation = o.expect;
-          ctx.send({ type: 'prompt', text: o.text, language: o.language, bargeIn: o.bargeIn, expect: forDevice(o.expect), node: o.node });
+          ctx.send({ type: 'prompt', text: o.text, language: o.language, bargeIn: o.bargeIn && site.bargeIn !== false, expect: forDevice(o.expect), node: o.node });
           ctx.logTurn('prompt', { text: o.text, flowNode: o.node });
           voice?.expect(o.expect);
           armNoInput();
@@ -149,6 +149,12 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
   return {
     async start(resumed) {
       if (!dialog) {
+        await refreshSite();
+        if (resumeState === undefined && site.defaultLanguage && site.defaultLanguage !== ctx.settings.language) {
+          // A new session at a site with its own language: prompts and the device's voice follow it.
+          ctx.settings = { ...ctx.settings, language: site.defaultLanguage };
+          ctx.send({ type: 'settings', settings: { language: site.defaultLanguage } });
+        }
         dialog = await deps.runtime.startSession({
           sessionId: ctx.sessionId, siteId: ctx.siteId, deviceId: ctx.deviceId, language: ctx.settings.language,
           ...(resumeState !== undefined ? { resumeState } : {}),

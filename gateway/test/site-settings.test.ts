@@ -50,3 +50,20 @@ t.test("a site's sign-on lengths reach the flow and the device's expectation", a
   t.same(first.expect, { kind: 'freeDigits', minLength: 3, maxLength: 3, commands: first.expect?.commands }, 'operator number: exactly 3 digits');
   d.close();
 });
+
+t.test("a site's language and barge-in apply to its new sessions", async (t) => {
+  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false' });
+  t.teardown(() => g.stop());
+  await g.db.pool.query(`INSERT INTO process_settings (site_id, key, value_type, value) VALUES
+    ('S1', 'dialog.defaultLanguage', 'string', '"ru"'), ('S1', 'dialog.bargeIn', 'bool', 'false')`);
+  const dev = await addDevice(g);
+  const d = await TestDevice.open(g.wsUrl);
+  d.hello(dev);
+  const s = await d.waitFor('settings');
+  t.equal(s.settings.language, 'ru', "the device's voice switches to the site's language");
+  const first = await d.waitFor('prompt');
+  t.equal(first.language, 'ru');
+  t.equal(first.text, 'Назовите ваш номер оператора.');
+  t.equal(first.bargeIn, false, 'no barge-in at this site');
+  d.close();
+});
