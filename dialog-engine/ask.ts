@@ -8,7 +8,7 @@
 import { evalBool } from './expr.ts';
 import { normalizeAnswer, phrase } from './phrases.ts';
 import {
-  expectationOf, innermostLoop, nodeName, nodeOf, prompt, scope, textOf, top, type Ctx,
+  expectationOf, innermostLoop, nodeName, nodeOf, prompt, scope, textOf, top, type Ctx, siteNum,
 } from './context.ts';
 import type { AskNode, DialogInput, Expectation, GlobalCommand, Json } from './types.ts';
 import { GLOBAL_COMMANDS } from './types.ts';
@@ -55,7 +55,8 @@ function helpText(ctx: Ctx, node: AskNode, e: Expectation): string {
 
 /**
  * Re-asks after a no-input / no-match, escalating with the counter: 1 → the short prompt (or
- * `lead`: a message that says what to do, e.g. "Wrong. Slot 12."), 2+ → help and the prompt;
+ * `lead`: a message that says what to do, e.g. "Wrong. Slot 12."), 2+ (the site's
+ * `dialog.maxNoMatch` / `dialog.maxNoInput`) → help and the prompt;
  * when no-inputs + no-matches reach `alertAfter`, the supervisor is alerted (once per ask).
  */
 function escalate(ctx: Ctx, node: AskNode, kind: 'noinput' | 'nomatch', lead?: string): Next {
@@ -74,7 +75,9 @@ function escalate(ctx: Ctx, node: AskNode, kind: 'noinput' | 'nomatch', lead?: s
     ctx.out.push({ type: 'alert', reason: kind === 'noinput' ? 'no answer' : 'answers not understood', node: nodeName(frame) });
     parts.push(phrase(lang, 'supervisor'));
   }
-  if (count >= 2) parts.push(helpText(ctx, node, e), ...(lead ? [] : [textOf(ctx, node.prompt)]));
+  // The site's dialog.maxNoMatch / maxNoInput: which re-ask in a row brings the help (default the 2nd).
+  const helpAt = siteNum(ctx, 'dialog', kind === 'nomatch' ? 'maxNoMatch' : 'maxNoInput', 2);
+  if (count >= helpAt) parts.push(helpText(ctx, node, e), ...(lead ? [] : [textOf(ctx, node.prompt)]));
   else if (!lead) parts.push(textOf(ctx, node.short ?? node.prompt));
   ctx.state.pending = null;
   prompt(ctx, parts.join(' '), e, nodeName(frame), node.bargeIn ?? true, false);

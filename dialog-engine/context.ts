@@ -53,6 +53,13 @@ export function scope(ctx: Ctx, extra: Record<string, Json> = {}): Record<string
   };
 }
 
+/** A number from the site's settings (`site.<group>.<name>`), else `fallback`. */
+export function siteNum(ctx: Ctx, group: string, name: string, fallback: number): number {
+  const g = ctx.opts.site[group];
+  const v = g !== null && typeof g === 'object' && !Array.isArray(g) ? g[name] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
 export function textOf(ctx: Ctx, t: Text, extra: Record<string, Json> = {}): string {
   const src = typeof t === 'string' ? t : (ctx.state.language === 'ru' && t.ru ? t.ru : t.en);
   return render(src, scope(ctx, extra));
