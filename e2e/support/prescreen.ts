@@ -64,7 +64,7 @@ export class Prescreen {
 
   /**
    * Right under several placements: the recogniser is sensitive to context, so one hit is luck.
-   * flite: three paddings in digital silence (what the default run has been green with).
+   * flite: three paddings under the track's noise floor.
    * Recordings (far more fragile): live, the clip lands at an arbitrary offset against the 20 ms
    * frames and the VAD's windows, after seconds of room noise, at a level the browser may change
    * slightly; each placement varies one of these (the track's own lead silence first, sub-frame
@@ -75,7 +75,8 @@ export class Prescreen {
     const placements: Placement[] = this.opts.speech === 'fsdd'
       ? [[Math.round(leadSeconds * 16000), 16000, 1, 33], [16000 + 97, 16000, 1, 33], [8000 + 211, 32000, 1, 33],
         [4000 + 53, 24000, 1, 33], [12000 + 149, 20000, 0.8, 33], [16000 + 31, 16000, 1.25, 33], [16000 + 181, 20000, 1, 100]]
-      : [[16000, 16000, 1, 0], [8000, 32000, 1, 0], [4000, 24000, 1, 0]];
+      // Under the track's noise floor: in digital silence a flite "six" passed that CI then heard as "sixty".
+      : [[16000, 16000, 1, 33], [8000, 32000, 1, 33], [4000, 24000, 1, 33]];
     for (const [lead, tail, gain, noise] of placements) {
       this.lastOog = null;
       const r = await this.recognise(file, e, lead, tail, gain, noise);
