@@ -41,6 +41,8 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
   let closed = false;
   let siteVersion = -1;
   let site: SessionSiteSettings = { endpoint: {} };
+  /** The same values as flows see them (`site.<group>.<name>`). */
+  let flowSite: ReturnType<typeof siteScope> = {};
   let noInputMs = deps.noInputMs;
   const bands = { reject: deps.runtime.settings.confidenceReject, accept: deps.runtime.settings.confidenceAccept };
 
@@ -50,7 +52,8 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
     if (version === siteVersion) return;
     siteVersion = version;
     site = sessionSettings(values);
-    dialog?.setSite(siteScope(values));
+    flowSite = siteScope(values);
+    dialog?.setSite(flowSite);
     noInputMs = site.noInputMs ?? deps.noInputMs;
     voice?.setEndpoint(site.endpoint);
   }
@@ -67,8 +70,8 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
     noInputTimer.unref();
   };
 
+  /** Callers refresh the site's settings first (before the dialog step that produced `outputs`). */
   async function apply(outputs: DialogOutput[]): Promise<void> {
-    await refreshSite();
     for (const o of outputs) {
       switch (o.type) {
         case 'prompt':
@@ -160,8 +163,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
           ...(resumeState !== undefined ? { resumeState } : {}),
         });
         if (dialog.operatorId !== null) ctx.operatorId = dialog.operatorId;
-        siteVersion = -1; // hand the new dialog the site's settings before its first step
-        await refreshSite();
+        dialog.setSite(flowSite); // before its first step
         if (deps.openVoice) {
           voice = deps.openVoice(ctx, onVoice);
           voice.setOperator(ctx.operatorId);
