@@ -1,9 +1,23 @@
 /** Per-site process settings reach running sessions: confidence bands, endpointing, no-input. */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { sessionSettings, siteScope, toDialogConfidence } from '../site-settings.ts';
 import { addDevice, startTestGateway, TestDevice } from './helpers.ts';
 
 const bands = { reject: 0.3, accept: 0.7 };
+
+/** A dialog gateway whose site S1 has these process settings, and a device connected to it. */
+async function deviceAtSite(t: Test, rows: [key: string, type: string, json: string][], env: Record<string, string> = {}): Promise<TestDevice> {
+  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false', ...env });
+  t.teardown(() => g.stop());
+  for (const [key, type, json] of rows) {
+    await g.db.pool.query("INSERT INTO process_settings (site_id, key, value_type, value) VALUES ('S1', $1, $2, $3)", [key, type, json]);
+  }
+  const dev = await addDevice(g);
+  const d = await TestDevice.open(g.wsUrl);
+  t.teardown(() => d.close());
+  d.hello(dev);
+  return d;
+}
 
 t.test('site thresholds decide the dialog band of a confidence', async (t) => {
   const none = sessionSettings(new Map());
@@ -21,16 +35,10 @@ t.test('site thresholds decide the dialog band of a confidence', async (t) => {
 });
 
 t.test("a site's no-input timeout applies to its sessions", async (t) => {
-  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false', NO_INPUT_MS: '600000' });
-  t.teardown(() => g.stop());
-  await g.db.pool.query("INSERT INTO process_settings (site_id, key, value_type, value) VALUES ('S1', 'asr.noInputTimeoutMs', 'int', '1000')");
-  const dev = await addDevice(g);
-  const d = await TestDevice.open(g.wsUrl);
-  d.hello(dev);
+  const d = await deviceAtSite(t, [['asr.noInputTimeoutMs', 'int', '1000']], { NO_INPUT_MS: '600000' });
   const first = await d.waitFor('prompt');
   const again = await d.waitFor('prompt', (p) => p.seq > first.seq, 5000);
   t.equal(again.node, first.node, 'the picker said nothing: the same question again (no-input)');
-  d.close();
 });
 
 t.test('flows see every catalogued setting as site.<group>.<name>, the site value over the default', async (t) => {
@@ -39,31 +47,17 @@ t.test('flows see every catalogued setting as site.<group>.<name>, the site valu
 });
 
 t.test("a site's sign-on lengths reach the flow and the device's expectation", async (t) => {
-  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false' });
-  t.teardown(() => g.stop());
-  await g.db.pool.query(`INSERT INTO process_settings (site_id, key, value_type, value) VALUES
-    ('S1', 'signon.operatorLength', 'int', '3'), ('S1', 'signon.pinLength', 'int', '4')`);
-  const dev = await addDevice(g);
-  const d = await TestDevice.open(g.wsUrl);
-  d.hello(dev);
+  const d = await deviceAtSite(t, [['signon.operatorLength', 'int', '3'], ['signon.pinLength', 'int', '4']]);
   const first = await d.waitFor('prompt');
   t.same(first.expect, { kind: 'freeDigits', minLength: 3, maxLength: 3, commands: first.expect?.commands }, 'operator number: exactly 3 digits');
-  d.close();
 });
 
 t.test("a site's language and barge-in apply to its new sessions", async (t) => {
-  const g = await startTestGateway({ CONVERSATION: 'dialog', SPEECH: 'false', WMS_SIMULATOR: 'on', DEMO: 'false' });
-  t.teardown(() => g.stop());
-  await g.db.pool.query(`INSERT INTO process_settings (site_id, key, value_type, value) VALUES
-    ('S1', 'dialog.defaultLanguage', 'string', '"ru"'), ('S1', 'dialog.bargeIn', 'bool', 'false')`);
-  const dev = await addDevice(g);
-  const d = await TestDevice.open(g.wsUrl);
-  d.hello(dev);
+  const d = await deviceAtSite(t, [['dialog.defaultLanguage', 'string', '"ru"'], ['dialog.bargeIn', 'bool', 'false']]);
   const s = await d.waitFor('settings');
   t.equal(s.settings.language, 'ru', "the device's voice switches to the site's language");
   const first = await d.waitFor('prompt');
   t.equal(first.language, 'ru');
   t.equal(first.text, 'Назовите ваш номер оператора.');
   t.equal(first.bargeIn, false, 'no barge-in at this site');
-  d.close();
 });
