@@ -52,6 +52,9 @@ export interface GrammarOptions {
   freeDigitsDecoder?: Record<string, number>;
 }
 
+/** Longest `freeDigits.known` list (the grammar holds one branch per entry). */
+export const MAX_KNOWN = 2000;
+
 export const FREE_DIGITS_DECODER: Readonly<Record<string, number>> = { silprob: 0.5, pip: 0.1, wip: 0.1 };
 
 export interface CompiledGrammar {
@@ -101,6 +104,12 @@ function validate(e: Expectation): void {
       break;
     case 'freeDigits':
       if (!Number.isInteger(e.minLength) || !Number.isInteger(e.maxLength) || e.minLength < 1 || e.maxLength > 20 || e.minLength > e.maxLength) bad('freeDigits lengths must be 1..20, min <= max');
+      if (e.known !== undefined) {
+        const ok = new RegExp(`^[0-9]{${e.minLength},${e.maxLength}}$`);
+        if (!Array.isArray(e.known) || e.known.length === 0 || e.known.length > MAX_KNOWN || e.known.some((k) => typeof k !== 'string' || !ok.test(k))) {
+          bad(`freeDigits.known must be 1..${MAX_KNOWN} digit strings of the allowed lengths`);
+        }
+      }
       break;
     case 'choice':
       if (!Array.isArray(e.options) || e.options.length === 0 || e.options.some((o) => typeof o !== 'string' || phraseWords(o).length === 0)) bad('choice.options must be non-empty phrases');
@@ -136,7 +145,9 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
       break;
     }
     case 'freeDigits':
-      answer = `${Array(e.minLength).fill('<d>').join(' ')}${' [<d>'.repeat(e.maxLength - e.minLength)}${']'.repeat(e.maxLength - e.minLength)}`;
+      // A roster closes the grammar: a number that is nobody's cannot be heard.
+      if (e.known) answer = alt([...new Set(e.known)].map((k) => [...k].map((d) => digit[Number(d)]).join(' ')));
+      else answer = `${Array(e.minLength).fill('<d>').join(' ')}${' [<d>'.repeat(e.maxLength - e.minLength)}${']'.repeat(e.maxLength - e.minLength)}`;
       if (e.minLength === 1 && e.maxLength === 1) tokens = [...'0123456789'];
       break;
     case 'number': {
@@ -161,16 +172,17 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   if (fw > 0) rules.push(`<filler> = (${FILLER_WORDS.map((w) => FILLER_PREFIX + w).join(' | ')})+;`);
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
-  const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
+  const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength && !e.known ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
   return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !fixedLength(e), decoder };
 }
 
 /**
  * A grammar that forces a digit count (> 1) onto any prefix: its partial hypothesis is always
- * "complete", so it must not end early at a pause between digits.
+ * "complete", so it must not end early at a pause between digits. A closed list (`known`) does
+ * the same: its best partial path is always a whole entry.
  */
 function fixedLength(e: Expectation): boolean {
-  return (e.kind === 'digits' && e.length > 1) || (e.kind === 'freeDigits' && e.minLength === e.maxLength && e.maxLength > 1);
+  return (e.kind === 'digits' && e.length > 1) || (e.kind === 'freeDigits' && e.maxLength > 1 && (!!e.known || e.minLength === e.maxLength));
 }
 
 export interface Interpretation {
@@ -212,7 +224,12 @@ export function interpret(e: Expectation, words: string[]): Interpretation {
       if (ds.some((d) => d === undefined || Number(d) > 9)) return none;
       const text = ds.join('');
       const [lo, hi] = e.kind === 'digits' ? [e.length, e.length] : [e.minLength, e.maxLength];
-      return text.length >= lo && text.length <= hi ? { text, isCommand: false, complete: text.length === hi } : none;
+      if (text.length < lo || text.length > hi) return none;
+      if (e.kind === 'freeDigits' && e.known) {
+        if (!e.known.includes(text)) return none;
+        return { text, isCommand: false, complete: !e.known.some((k) => k !== text && k.startsWith(text)) };
+      }
+      return { text, isCommand: false, complete: text.length === hi };
     }
     case 'number': {
       const n = words.length === 1 && /^[0-9]+$/.test(words[0]!) ? Number(words[0]) : wordsToNumber(words);

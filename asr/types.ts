@@ -9,7 +9,8 @@ export type Expectation =
   | { kind: 'number'; min: number; max: number; expected?: number; commands: string[] }
   | { kind: 'yesno'; commands: string[] }
   | { kind: 'choice'; options: string[]; commands: string[] }
-  | { kind: 'freeDigits'; minLength: number; maxLength: number; commands: string[] }
+  /** `known`: the only strings the answer may be (e.g. the site's operator numbers); absent = any. */
+  | { kind: 'freeDigits'; minLength: number; maxLength: number; known?: string[]; commands: string[] }
   | { kind: 'ready'; commands: string[] };
 
 /** Endpointing: per-site process settings, changeable at run time (`AsrStream.setEndpoint`). */

@@ -70,6 +70,9 @@ export function numOf(ctx: Ctx, v: NumOrExpr, fallback: number): number {
   return Number.isFinite(n) ? Math.trunc(n) : fallback;
 }
 
+/** A longer `known` list is dropped (any digits): the grammar would grow past what decodes in time. */
+export const MAX_KNOWN = 2000;
+
 /** Turns a flow's expectation spec into the structured expectation (numbers evaluated). */
 export function expectationOf(ctx: Ctx, spec: ExpectSpec, commands: string[]): Expectation {
   switch (spec.kind) {
@@ -91,7 +94,15 @@ export function expectationOf(ctx: Ctx, spec: ExpectSpec, commands: string[]): E
     }
     case 'freeDigits': {
       const minLength = Math.max(1, numOf(ctx, spec.minLength, 1));
-      return { kind: 'freeDigits', minLength, maxLength: Math.max(minLength, numOf(ctx, spec.maxLength, minLength)), commands };
+      const e: Expectation = { kind: 'freeDigits', minLength, maxLength: Math.max(minLength, numOf(ctx, spec.maxLength, minLength)), commands };
+      if (spec.known) {
+        // Only strings of an allowed length; an empty list (nobody on the roster yet) means "any".
+        const raw = evaluate(spec.known, scope(ctx));
+        const ok = new RegExp(`^[0-9]{${e.minLength},${e.maxLength}}$`);
+        const known = Array.isArray(raw) ? [...new Set(raw.map((x) => String(x)).filter((x) => ok.test(x)))] : [];
+        if (known.length > 0 && known.length <= MAX_KNOWN) e.known = known;
+      }
+      return e;
     }
     case 'yesno': return { kind: 'yesno', commands };
     case 'ready': return { kind: 'ready', commands };

@@ -6,7 +6,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { checkExpr, checkTemplate, ExprError } from './expr.ts';
-import { GLOBAL_COMMANDS, WMS_READS, WMS_WRITES, type Flow, type Text } from './types.ts';
+import { EMIT_OUTPUTS, GLOBAL_COMMANDS, WMS_READS, WMS_WRITES, type Flow, type Text } from './types.ts';
 
 const NodeId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
 const VarName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' });
@@ -23,7 +23,7 @@ const ExpectSpec = Type.Union([
   Type.Object({ kind: Type.Literal('number'), min: NumOrExpr, max: NumOrExpr, expected: Type.Optional(Expr) }, Strict),
   Type.Object({ kind: Type.Literal('yesno') }, Strict),
   Type.Object({ kind: Type.Literal('choice'), options: Type.Union([Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), Expr]) }, Strict),
-  Type.Object({ kind: Type.Literal('freeDigits'), minLength: NumOrExpr, maxLength: NumOrExpr }, Strict),
+  Type.Object({ kind: Type.Literal('freeDigits'), minLength: NumOrExpr, maxLength: NumOrExpr, known: Type.Optional(Expr) }, Strict),
   Type.Object({ kind: Type.Literal('ready') }, Strict),
 ]);
 
@@ -52,7 +52,7 @@ const nodes = {
   }, Strict),
   call: Type.Object({ type: Type.Literal('call'), flow: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,63}$' }), args: Type.Optional(ExprMap), result: Type.Optional(VarName), next: NodeId }, Strict),
   emit: Type.Object({
-    type: Type.Literal('emit'), output: Type.Union([Type.Literal('operator'), Type.Literal('alert'), Type.Literal('enroll'), Type.Literal('signoff')]),
+    type: Type.Literal('emit'), output: Type.Union(EMIT_OUTPUTS.map((o) => Type.Literal(o))),
     args: Type.Optional(ExprMap), next: NodeId,
   }, Strict),
   end: Type.Object({ type: Type.Literal('end'), reason: Type.Optional(Type.String({ maxLength: 200 })), return: Type.Optional(Expr) }, Strict),
@@ -142,7 +142,7 @@ export function validateFlow(doc: unknown, knownFlows?: ReadonlySet<string>): Fl
         const e = n.expect;
         if (e.kind === 'digits') { ex(`${p}/expect/length`, e.length); ex(`${p}/expect/expected`, e.expected); }
         if (e.kind === 'number') { ex(`${p}/expect/min`, e.min); ex(`${p}/expect/max`, e.max); ex(`${p}/expect/expected`, e.expected); }
-        if (e.kind === 'freeDigits') { ex(`${p}/expect/minLength`, e.minLength); ex(`${p}/expect/maxLength`, e.maxLength); }
+        if (e.kind === 'freeDigits') { ex(`${p}/expect/minLength`, e.minLength); ex(`${p}/expect/maxLength`, e.maxLength); ex(`${p}/expect/known`, e.known); }
         if (e.kind === 'choice' && typeof e.options === 'string') ex(`${p}/expect/options`, e.options);
         for (const [i, r] of (n.validate ?? []).entries()) { ex(`${p}/validate/${i}/when`, r.when); tpl(`${p}/validate/${i}/message`, r.message); }
         for (const [c, target] of Object.entries(n.on ?? {})) ref(`${p}/on/${c}`, target);

@@ -11,7 +11,7 @@ import {
   DEFAULTS, FlowRuntimeError, nodeName, nodeOf, prompt, scope, signOff, textOf, top, type Ctx,
 } from './context.ts';
 import type {
-  DialogState, Flow, Json, Language, StepInput, StepOptions, StepResult, WmsResultInput,
+  DialogState, EmitOutput, Flow, Json, Language, StepInput, StepOptions, StepResult, WmsResultInput,
 } from './types.ts';
 
 export interface InitialOptions { language?: Language; operatorId?: number | null; tts?: { rate: number; volume: number } }
@@ -148,7 +148,7 @@ function run(ctx: Ctx): void {
   }
 }
 
-function emit(ctx: Ctx, output: 'operator' | 'alert' | 'enroll' | 'signoff', a: Record<string, Json>, node: string): void {
+function emit(ctx: Ctx, output: EmitOutput, a: Record<string, Json>, node: string): void {
   if (output === 'operator') {
     const id = typeof a.operatorId === 'number' ? a.operatorId : null;
     ctx.state.operatorId = id;
@@ -161,6 +161,8 @@ function emit(ctx: Ctx, output: 'operator' | 'alert' | 'enroll' | 'signoff', a: 
   } else if (output === 'signoff') {
     ctx.state.operatorId = null;
     ctx.out.push({ type: 'operator', operatorId: null });
+  } else if (output === 'voiceProfile') {
+    ctx.out.push({ type: 'voiceProfile', operatorId: typeof a.operatorId === 'number' ? a.operatorId : null });
   } else if (output === 'alert') {
     ctx.out.push({ type: 'alert', reason: typeof a.reason === 'string' ? a.reason : 'alert', node });
   } else {

@@ -19,7 +19,8 @@ export type Expectation =
   | { kind: 'number'; min: number; max: number; expected?: number; commands: string[] }
   | { kind: 'yesno'; commands: string[] }
   | { kind: 'choice'; options: string[]; commands: string[] }
-  | { kind: 'freeDigits'; minLength: number; maxLength: number; commands: string[] }
+  /** `known`: the only strings a voice answer may be (the site's operator roster); typed answers are not limited. */
+  | { kind: 'freeDigits'; minLength: number; maxLength: number; known?: string[]; commands: string[] }
   | { kind: 'ready'; commands: string[] };
 
 export type DialogInput =
@@ -47,6 +48,8 @@ export type DialogOutput =
   | PromptOutput
   | { type: 'settings'; ttsRate?: number; ttsVolume?: number }
   | { type: 'operator'; operatorId: number | null; language?: Language }
+  /** Whose voice templates the recogniser uses before sign-on completes (the operator number is known, the PIN is not yet checked). */
+  | { type: 'voiceProfile'; operatorId: number | null }
   | { type: 'alert'; reason: string; node: string }
   | { type: 'enroll'; word: string; take: number; takes: number }
   /** A business event for the dialog log (and the console's counters): `assignment:<id>`, `pick_confirmed …`. */
@@ -65,7 +68,8 @@ export type ExpectSpec =
   | { kind: 'number'; min: NumOrExpr; max: NumOrExpr; expected?: string }
   | { kind: 'yesno' }
   | { kind: 'choice'; options: string[] | string }
-  | { kind: 'freeDigits'; minLength: NumOrExpr; maxLength: NumOrExpr }
+  /** `known`: expression giving the list of digit strings a spoken answer may be (e.g. the operator roster); null = any. */
+  | { kind: 'freeDigits'; minLength: NumOrExpr; maxLength: NumOrExpr; known?: string }
   | { kind: 'ready' };
 
 export interface ValidateRule { when: string; message: Text }
@@ -123,16 +127,20 @@ export interface WmsNode {
 export interface CallNode { type: 'call'; flow: string; args?: Record<string, string>; result?: string; next: string }
 export interface EmitNode {
   type: 'emit';
-  output: 'operator' | 'alert' | 'enroll' | 'signoff';
+  output: EmitOutput;
   /** Expressions for the output's fields. */
   args?: Record<string, string>;
   next: string;
 }
+export const EMIT_OUTPUTS = ['operator', 'alert', 'enroll', 'signoff', 'voiceProfile'] as const;
+export type EmitOutput = (typeof EMIT_OUTPUTS)[number];
 export interface EndNode { type: 'end'; reason?: string; return?: string }
 
 export type FlowNode = SayNode | AskNode | BranchNode | SetNode | ForeachNode | WmsNode | CallNode | EmitNode | EndNode;
 
-export const WMS_READS = ['validateOperator', 'getNextAssignment', 'getReferenceData'] as const;
+export const WMS_READS = ['validateOperator', 'getNextAssignment', 'getReferenceData', 'identifyOperator', 'operatorRoster'] as const;
+/** Reads answered from the site's own records (PostgreSQL), never sent to the WMS. */
+export const LOCAL_READS = ['identifyOperator', 'operatorRoster'] as const;
 export const WMS_WRITES = ['confirmPick', 'reportShort', 'completeAssignment'] as const;
 export type WmsReadOp = (typeof WMS_READS)[number];
 export type WmsWriteOp = (typeof WMS_WRITES)[number];

@@ -25,7 +25,8 @@ import { e2eSkipReason, startE2EGateway, type E2EGateway } from './support/gatew
 import { CuttableProxy } from './support/proxy.ts';
 import { assembleTrack, toolsMissing } from './support/audio.ts';
 import { piecesFor } from './support/answers.ts';
-import { answersFor, artefact, firstPrompt, getJson, SIGNON_SETTINGS, type TruthAssignment, type TruthOperator } from './support/voice-run.ts';
+import { answersFor, artefact, firstPrompt, getJson, seedOperators, SIGNON_SETTINGS, type TruthAssignment, type TruthOperator } from './support/voice-run.ts';
+import { PgTemplateStore } from '../db/index.ts';
 import { vmLog, vmStats } from './support/page.ts';
 import { Prescreen, PrescreenError, COMMANDS } from './support/prescreen.ts';
 import { followTrack } from './support/track-watch.ts';
@@ -56,7 +57,8 @@ else {
   // Recordings (E2E_SPEECH=fsdd): the site fixes the sign-on lengths, so free answers cannot get digits inserted.
   const recorded = process.env.E2E_SPEECH === 'fsdd';
   for (const [key, value] of Object.entries(recorded ? SIGNON_SETTINGS : {})) {
-    await gw.pool.query("INSERT INTO process_settings (site_id, key, value_type, value) VALUES ('S1', $1, 'int', $2)", [key, JSON.stringify(value)]);
+    await gw.pool.query("INSERT INTO process_settings (site_id, key, value_type, value) VALUES ('S1', $1, $2, $3)",
+      [key, typeof value === 'boolean' ? 'bool' : 'int', JSON.stringify(value)]);
   }
   const probe = await firstPrompt(gw.url, await gw.addDevice('probe'));
   if (probe === ECHO_PROMPT) {
@@ -64,9 +66,12 @@ else {
   } else {
     // The recogniser rejects an answer whose out-of-grammar score is above 15 (asr's default, 24782e9);
     // the score moves by ±3 with the padding alone, so clips must stay 5 below it.
-    const pre = await Prescreen.open(artefact('prescreen'), { speech: recorded ? 'fsdd' : 'flite', maxOog: 10 });
+    // Templates enrolled here land in the gateway's PostgreSQL: live and pre-screen hear with the same ones.
+    const pre = await Prescreen.open(artefact('prescreen'), { speech: recorded ? 'fsdd' : 'flite', maxOog: 10, templateStore: new PgTemplateStore(gw.pool) });
     t.teardown(() => pre.close());
     const operators = (await getJson<TruthOperator[]>(`${wms.url}/truth/operators`)).filter((o) => o.language === 'en');
+    // Recordings: the site's operators are on record (the roster the operator number is heard against).
+    const operatorIds = recorded ? await seedOperators(gw.pool, 'S1', operators) : new Map<string, number>();
 
     const cutAfter = 3 + 1; // after the first quantity: a long walk, cut in the middle
     /** The first of `candidates` whose every answer has a clip that passes the pre-screen. */
@@ -75,10 +80,14 @@ else {
         const [assignment] = await getJson<TruthAssignment[]>(`${wms.url}/truth/assignments?operator=${op.id}&count=1`);
         if (!assignment) throw new Error(`no assignment for operator ${op.id}`);
         const answers = answersFor(op, assignment, { slack: 3.5, walk: 2, fixedSignon: recorded, ...(cut ? { cutAfter, cutGap: 12 } : {}) });
+        // Recordings: the operator enrolled the digits before (three other takes of the same speaker);
+        // their templates apply from the PIN on (the operator number says whose they are).
+        const operatorId = operatorIds.get(op.id);
+        if (operatorId !== undefined) await pre.enrollDigits(operatorId, speaker);
         try {
           for (const [i, a] of answers.entries()) {
-            const e = { ...a.expect!, commands: COMMANDS } as Expectation;
-            const clip = await pre.clipFor(a.say, e, i * 3 + (cut ? 1 : 0), a.after, voice, speaker);
+            const e = { ...a.expect!, commands: COMMANDS, ...(i === 0 && operatorIds.size ? { known: [...operatorIds.keys()] } : {}) } as Expectation;
+            const clip = await pre.clipFor(a.say, e, i * 3 + (cut ? 1 : 0), a.after, { voice, speaker, ...(i > 0 && operatorId !== undefined ? { operatorId } : {}) });
             a.file = clip.file;
             a.source = clip.source;
           }

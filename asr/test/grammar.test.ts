@@ -73,3 +73,18 @@ t.test('free digit strings carry their own decoder settings; fixed-length string
   t.same(pin.decoder, {}, 'a fixed length (site setting) cannot get digits inserted: no insertion penalties');
   t.equal(pin.earlyEnd, false, 'and, like check digits, it does not end early at a pause between digits');
 });
+
+t.test('a roster (freeDigits.known) closes the grammar to those numbers', async (t) => {
+  const e = { kind: 'freeDigits' as const, minLength: 3, maxLength: 4, known: ['101', '102', '1010'], commands: cmds };
+  const g = compileGrammar(e);
+  t.match(g.jsgf, /<answer> = \(one zero one\) \| \(one zero two\) \| \(one zero one zero\);/);
+  t.notMatch(g.jsgf, /<d> <d>/, 'no free digit branch');
+  t.same(g.decoder, {}, 'no insertion penalties: nothing can be inserted');
+  t.equal(g.earlyEnd, false, 'the best partial path is always a whole entry: no early end');
+  t.equal(interpret(e, ['one', 'zero', 'four']).text, null, 'a number nobody has is no answer');
+  t.same(interpret(e, ['one', 'zero', 'two']), { text: '102', isCommand: false, complete: true });
+  t.equal(interpret(e, ['one', 'zero', 'one']).complete, false, '101 may go on to 1010');
+  t.throws(() => compileGrammar({ ...e, known: [] }), { code: 'ASR_BAD_EXPECTATION' }, 'an empty roster is the caller\'s to drop');
+  t.throws(() => compileGrammar({ ...e, known: ['12'] }), /allowed lengths/);
+  t.throws(() => compileGrammar({ ...e, known: ['1a1'] }), /digit strings/);
+});

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Pool, TurnRecord } from '../../db/index.ts';
 import { enqueueOutbox, type OutboxOperation } from '../../db/queries/outbox.ts';
 import { WmsError, type WmsConnector } from '../wms/types.ts';
-import { validateOperator, type SignonSettings } from './signon.ts';
+import { identifyOperator, operatorRoster, validateOperator, type SignonSettings } from './signon.ts';
 import type { OutboxDispatcher } from './outbox.ts';
 import type { Json, PendingWms, WmsResultInput } from '../types.ts';
 
@@ -39,6 +39,10 @@ export class Effects {
     switch (p.op) {
       case 'validateOperator':
         return validateOperator(this.pool, this.connector, this.signon, ctx.siteId, s(a.operatorId), s(a.pin));
+      case 'identifyOperator':
+        return identifyOperator(this.pool, ctx.siteId, s(a.operatorId));
+      case 'operatorRoster':
+        return operatorRoster(this.pool, ctx.siteId);
       case 'getNextAssignment': {
         // Writes of this operator go first: an undelivered "complete" must not hand out the same work twice.
         if (ctx.operatorId !== null && !(await this.outbox.flushOperator(ctx.operatorId, this.signon.outboxFlushMs))) {

@@ -90,6 +90,27 @@ export async function validateOperator(
   return result({ valid: false, reason: 'bad-pin' }, warning);
 }
 
+/**
+ * The site's record of an operator number, before the PIN is checked: only so that the
+ * recogniser can use that operator's voice templates for the PIN. Says nothing about the PIN.
+ */
+export async function identifyOperator(pool: Pool, siteId: string, externalId: string): Promise<WmsResultInput> {
+  const { rows } = await pool.query<{ id: string }>(
+    'SELECT id FROM operators WHERE site_id = $1 AND external_id = $2 AND active', [siteId, externalId]);
+  return result({ known: rows.length > 0, id: rows[0] ? Number(rows[0].id) : null });
+}
+
+/** Operator numbers at most this long are listed; longer lists are not used (any number is heard). */
+export const ROSTER_LIMIT = 2000;
+
+/** The site's active operator numbers (digit strings only), for a sign-on that hears only those. */
+export async function operatorRoster(pool: Pool, siteId: string): Promise<WmsResultInput> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT external_id AS n FROM operators WHERE site_id = $1 AND active AND external_id ~ '^[0-9]{1,20}$'
+     ORDER BY external_id LIMIT $2`, [siteId, ROSTER_LIMIT + 1]);
+  return result({ numbers: rows.length > ROSTER_LIMIT ? [] : rows.map((r) => r.n) });
+}
+
 /** Keeps the operator's speech settings (talk louder / softer / faster / slower). */
 export async function saveOperatorTts(pool: Pool, operatorId: number, tts: { ttsRate?: number; ttsVolume?: number }): Promise<void> {
   await pool.query(

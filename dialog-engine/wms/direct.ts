@@ -18,6 +18,9 @@ export async function runWmsDirect(c: WmsConnector, p: PendingWms, siteId: strin
           : { valid: false, reason: r.value.reason };
         return ok(v, r.warning);
       }
+      // Local reads: without the site's database, nobody is on record.
+      case 'identifyOperator': return ok({ known: false, id: null });
+      case 'operatorRoster': return ok({ numbers: [] });
       case 'getNextAssignment': { const r = await c.getNextAssignment(siteId, s(a.operatorId)); return ok(r.value, r.warning); }
       case 'getReferenceData': { const r = await c.getReferenceData(siteId); return ok(r.value, r.warning); }
       case 'confirmPick': {

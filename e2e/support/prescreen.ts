@@ -13,10 +13,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AsrEngine, MemoryTemplateStore, KNOWN_COMMANDS, DIGIT_WORDS, oogPerFrame, type Expectation, type AsrResult } from '../../asr/index.ts';
+import { AsrEngine, MemoryTemplateStore, KNOWN_COMMANDS, DIGIT_WORDS, oogPerFrame, type Expectation, type AsrResult, type TemplateStore } from '../../asr/index.ts';
 import { FSDD_DIR } from './audio.ts';
 
 const SPEAKERS = ['jackson', 'george', 'lucas', 'yweweler'];
+/**
+ * FSDD takes 0..46 of each digit may be answers; 47..49 are what the operator enrolled (three
+ * takes per word, as the enrollment flow asks), so no answer is one of its own templates.
+ */
+const ANSWER_TAKES = 47;
+const ENROLL_TAKES = [47, 48, 49];
 const VOICES = ['slt', 'kal', 'rms', 'awb'];
 
 /** What flite is asked to say for `answer` under `e`: spelled digits, a number read as one, or the word. */
@@ -40,7 +46,12 @@ export interface PrescreenOptions {
    * that would flip with a different padding out of the track.
    */
   maxOog?: number;
+  /** Where enrolled templates go (the gateway's PostgreSQL, so live and pre-screen hear with the same templates). */
+  templateStore?: TemplateStore;
 }
+
+/** Who says an answer: a flite voice and an FSDD speaker tried first, and whose templates apply. */
+export interface Speaker { voice?: string; speaker?: string; operatorId?: number }
 
 export class Prescreen {
   private n = 0;
@@ -54,13 +65,22 @@ export class Prescreen {
     p.engine = await AsrEngine.load({
       // Recordings: one decoder, so its carried-over cepstral mean follows the track's clips in
       // order, as live (docs/performance/asr.md, round 4).
-      workers: 1, ...(opts.speech === 'fsdd' ? { decodersPerWorker: 1 } : {}), templateStore: new MemoryTemplateStore(),
+      workers: 1, ...(opts.speech === 'fsdd' ? { decodersPerWorker: 1 } : {}), templateStore: opts.templateStore ?? new MemoryTemplateStore(),
       trace: ({ oog }) => { p.lastOog = oog && oog.frames > 0 ? oogPerFrame(oog) : null; },
     });
     return p;
   }
 
   async close(): Promise<void> { await this.engine?.close(); }
+
+  /** Enrolls the ten digits for `operatorId` from `speaker`'s reserved FSDD takes (ENROLL_TAKES). */
+  async enrollDigits(operatorId: number, speaker: string): Promise<void> {
+    if (!this.engine) throw new Error('prescreen engine not loaded');
+    for (let d = 0; d < 10; d++) {
+      const takes = ENROLL_TAKES.map((k) => ({ pcm: pcm16(this.sox([path.join(FSDD_DIR, `${d}_${speaker}_${k}.wav`)])), sampleRate: 16000 }));
+      await this.engine.enroll(operatorId, String(d), takes);
+    }
+  }
 
   /**
    * Right under several placements: the recogniser is sensitive to context, so one hit is luck.
@@ -70,7 +90,7 @@ export class Prescreen {
    * slightly; each placement varies one of these (the track's own lead silence first, sub-frame
    * offsets, trailing silence, ±2 dB, a 10 dB higher noise floor), so only clips with a margin pass.
    */
-  private async robust(file: string, e: Expectation, answer: string, leadSeconds: number): Promise<boolean> {
+  private async robust(file: string, e: Expectation, answer: string, leadSeconds: number, operatorId?: number): Promise<boolean> {
     type Placement = [lead: number, tail: number, gain: number, noise: number];
     const placements: Placement[] = this.opts.speech === 'fsdd'
       ? [[Math.round(leadSeconds * 16000), 16000, 1, 33], [16000 + 97, 16000, 1, 33], [8000 + 211, 32000, 1, 33],
@@ -79,7 +99,7 @@ export class Prescreen {
       : [[16000, 16000, 1, 33], [8000, 32000, 1, 33], [4000, 24000, 1, 33]];
     for (const [lead, tail, gain, noise] of placements) {
       this.lastOog = null;
-      const r = await this.recognise(file, e, lead, tail, gain, noise);
+      const r = await this.recognise(file, e, lead, tail, gain, noise, operatorId);
       if (r?.status !== 'match' || r.text !== answer) return false;
       // Near the out-of-grammar threshold a clip passes here and is rejected live (or the reverse).
       if (this.opts.maxOog !== undefined && this.lastOog !== null && this.lastOog > this.opts.maxOog) return false;
@@ -88,9 +108,10 @@ export class Prescreen {
   }
 
   /** `noise`: peak of a uniform noise floor in 16-bit units (33 ≈ the track's −60 dBFS; 0 = none). */
-  private async recognise(file: string, e: Expectation, lead: number, tail: number, gain: number, noise: number): Promise<AsrResult | null> {
+  private async recognise(file: string, e: Expectation, lead: number, tail: number, gain: number, noise: number, operatorId?: number): Promise<AsrResult | null> {
     if (!this.engine) throw new Error('prescreen engine not loaded');
-    const s = this.engine.createStream({ sessionId: `pre-${this.n}`, sampleRate: 16000, language: 'en' });
+    if (operatorId !== undefined) await this.engine.loadTemplates(operatorId);
+    const s = this.engine.createStream({ sessionId: `pre-${this.n}`, sampleRate: 16000, language: 'en', ...(operatorId !== undefined ? { operatorId } : {}) });
     s.setExpectation(e);
     const audio = pcm16(file);
     const all = new Int16Array(lead + tail + audio.length);
@@ -128,10 +149,12 @@ export class Prescreen {
 
   /**
    * A clip of `answer` (digits or a command word) that is recognised as `answer` under `e`.
-   * `speaker` is the FSDD speaker tried first and `voice` the flite voice tried first (one picker,
-   * one voice); the others follow. `lead`: seconds of silence before it in the track.
+   * `who.speaker` is the FSDD speaker tried first and `who.voice` the flite voice tried first (one
+   * picker, one voice); the others follow; `who.operatorId`: the templates that apply (as live).
+   * `lead`: seconds of silence before it in the track.
    */
-  async clipFor(answer: string, e: Expectation, seed: number, lead: number, voice = VOICES[0]!, speaker = SPEAKERS[0]!): Promise<{ file: string; tries: number; source: string }> {
+  async clipFor(answer: string, e: Expectation, seed: number, lead: number, who: Speaker = {}): Promise<{ file: string; tries: number; source: string }> {
+    const { voice = VOICES[0]!, speaker = SPEAKERS[0]!, operatorId } = who;
     let tries = 0;
     if (this.opts.speech !== 'flite' && /^\d+$/.test(answer)) {
       const order = [speaker, ...SPEAKERS.filter((x) => x !== speaker)];
@@ -140,11 +163,11 @@ export class Prescreen {
         const parts: string[] = [];
         [...answer].forEach((d, i) => {
           if (i > 0) parts.push(this.silence(0.15));
-          parts.push(path.join(FSDD_DIR, `${d}_${speaker}_${(seed + attempt * 5 + i * 11) % 50}.wav`));
+          parts.push(path.join(FSDD_DIR, `${d}_${speaker}_${(seed + attempt * 5 + i * 11) % ANSWER_TAKES}.wav`));
         });
         const clip = this.sox(parts.map((p) => (p.includes(`${path.sep}c`) ? p : this.sox([p]))));
         tries++;
-        if (await this.robust(clip, e, answer, lead)) return { file: clip, tries, source: `fsdd:${speaker}` };
+        if (await this.robust(clip, e, answer, lead, operatorId)) return { file: clip, tries, source: `fsdd:${speaker}` };
       }
     }
     // Each voice as one phrase, then digit by digit with short pauses ("one, zero, one").
@@ -156,7 +179,7 @@ export class Prescreen {
         execFileSync('flite', ['-voice', v, '-t', t, '-o', raw]);
         const clip = this.sox([raw]);
         tries++;
-        if (await this.robust(clip, e, answer, lead)) return { file: clip, tries, source: `flite:${v}${i ? ':paused' : ''}` };
+        if (await this.robust(clip, e, answer, lead, operatorId)) return { file: clip, tries, source: `flite:${v}${i ? ':paused' : ''}` };
       }
     }
     throw new PrescreenError(`no recording of "${answer}" is recognised under ${JSON.stringify(e)} after ${tries} tries`);

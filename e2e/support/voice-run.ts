@@ -7,6 +7,7 @@
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { Answer } from './answers.ts';
+import type { Pool } from '../../db/index.ts';
 
 export interface TruthLine { id: string; aisle: string; slot: string; checkDigits: string; qty: number }
 export interface TruthAssignment { id: string; lines: TruthLine[]; drop: { name: string; checkDigits: string } }
@@ -44,9 +45,22 @@ export function answersFor(op: TruthOperator, a: TruthAssignment, opts: { slack:
 
 /**
  * The site's sign-on settings for the simulator's operators (3-digit numbers, 4-digit PINs): with
- * fixed lengths the recogniser cannot insert or drop a digit in these free answers.
+ * fixed lengths the recogniser cannot insert or drop a digit in these free answers, and with the
+ * roster a spoken operator number can only be one of the site's operators.
  */
-export const SIGNON_SETTINGS = { 'signon.operatorLength': 3, 'signon.pinLength': 4 };
+export const SIGNON_SETTINGS = { 'signon.operatorLength': 3, 'signon.pinLength': 4, 'signon.operatorRoster': true };
+
+/** Puts the WMS's operators on the site's record (as an admin adds them); returns number → operators.id. */
+export async function seedOperators(pool: Pool, siteId: string, ops: TruthOperator[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const o of ops) {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO operators (site_id, external_id, name, language) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (site_id, external_id) DO UPDATE SET name = EXCLUDED.name RETURNING id`, [siteId, o.id, o.name, o.language]);
+    ids.set(o.id, Number(rows[0]!.id));
+  }
+  return ids;
+}
 
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);

@@ -28,6 +28,7 @@ export const SETTINGS: readonly SettingDef[] = [
   bool('dialog.confirmQuantity', true, 'Picked quantities are read back before they are confirmed'),
   oneOf('dialog.defaultLanguage', 'en', ['en', 'ru'], 'Prompt language for operators without one'),
   int('signon.operatorLength', 0, 0, 10, 'Digits of every operator number (0 = any length, 1 to 10); a fixed length keeps the recogniser from adding or dropping digits'),
+  bool('signon.operatorRoster', false, "Spoken operator numbers are heard only as numbers of this site's active operators (a new operator is added by an admin first, or types the number)"),
   int('signon.pinLength', 0, 0, 8, 'Digits of every PIN (0 = any length, 4 to 8); a fixed length keeps the recogniser from adding or dropping digits'),
   bool('picking.shortPickReasonRequired', true, 'A short pick must be given a reason code'),
   int('picking.checkDigitsLength', 2, 2, 5, 'How many check digits a location has'),

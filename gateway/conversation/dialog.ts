@@ -30,6 +30,8 @@ export function forDevice(e: Expectation | null): Expect | null {
   if (!e) return null;
   if (e.kind === 'digits') return { kind: 'digits', length: e.length, commands: e.commands };
   if (e.kind === 'number') return { kind: 'number', min: e.min, max: e.max, commands: e.commands };
+  // The roster stays on the server: the keypad takes any number of the allowed length.
+  if (e.kind === 'freeDigits') return { kind: 'freeDigits', minLength: e.minLength, maxLength: e.maxLength, commands: e.commands };
   return e;
 }
 
@@ -96,6 +98,10 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
             ctx.send({ type: 'settings', settings: { language: o.language } });
           }
           ctx.log.info({ operatorId: o.operatorId }, o.operatorId === null ? 'operator signed off' : 'operator signed on');
+          break;
+        case 'voiceProfile':
+          // The operator number is known, the PIN not yet: that operator's templates hear the PIN.
+          voice?.setOperator(o.operatorId ?? ctx.operatorId);
           break;
         case 'alert':
           ctx.log.warn({ reason: o.reason, node: o.node }, 'dialog alert for the supervisor');
