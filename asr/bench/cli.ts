@@ -26,6 +26,6 @@ if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
 else {
   const f = (x: unknown): string => (typeof x === 'number' ? x.toFixed(4) : String(x));
   for (const [k, v] of Object.entries(r)) if (k !== 'speakers') process.stdout.write(`${k.padEnd(20)} ${f(v)}\n`);
-  process.stdout.write('\nspeaker      si      check_acc check_fa sd3     fused   free    chk_acc_enr chk_fa_enr\n');
-  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.sd3)} ${f(s.fused)} ${f(s.free)} ${f(s.checkAcceptEnrolled)} ${f(s.checkFalseAcceptEnrolled)}\n`);
+  process.stdout.write('\nspeaker      si      check_acc check_fa sd3     fused   free    chk_acc_enr chk_fa_enr pin     pin_enr\n');
+  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.sd3)} ${f(s.fused)} ${f(s.free)} ${f(s.checkAcceptEnrolled)} ${f(s.checkFalseAcceptEnrolled)} ${f(s.pin)} ${f(s.pinEnrolled)}\n`);
 }

@@ -64,7 +64,7 @@ export function join(parts: Float32Array[], gapsMs: number[]): Float32Array {
 }
 
 export interface SpeakerRow {
-  speaker: string; si: number; free: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number;
+  speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number;
   /** Check strings from takes not used for enrollment, recognised with the operator's templates. */
   checkAcceptEnrolled: number; checkFalseAcceptEnrolled: number;
 }
@@ -130,6 +130,17 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + frand() * 150)), said: parts.map((p) => p.digit).join('') };
     });
     const freeRes = await pool(free, conc, (t) => recognise(si, t.audio, { kind: 'freeDigits', minLength: 1, maxLength: 10, commands: CMDS }));
+    // PINs of a site with a fixed length (4) from held-out takes: speaker-independent alone, and
+    // for the enrolled operator (templates fused in, as after sign-on's identify step)
+    const prand = rng((o.seed ?? 7) * 31 + si_);
+    const pins = Array.from({ length: o.freeTrials ?? o.checkTrials ?? 100 }, () => {
+      const parts = Array.from({ length: 4 }, () => test[Math.floor(prand() * test.length)]!);
+      return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + prand() * 150)), said: parts.map((p) => p.digit).join('') };
+    });
+    const pinE = { kind: 'freeDigits' as const, minLength: 4, maxLength: 4, commands: CMDS };
+    const pinSi = await pool(pins, conc, (t) => recognise(si, t.audio, pinE));
+    const pinEnr = await pool(pins, conc, (t) => recognise(si, t.audio, pinE, opId));
+    const pinOk = (rs: (AsrResult | null)[]): number => rs.filter((r, i) => r?.status === 'match' && r.text === pins[i]!.said).length / pins.length;
     rows.push({
       speaker: spk, si: siAcc, n: siSet.length,
       free: freeRes.filter((r, i) => r?.status === 'match' && r.text === free[i]!.said).length / free.length,
@@ -137,6 +148,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       checkFalseAccept: fa.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.other).length / trials.length,
       checkAcceptEnrolled: eAcc.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.said).length / eTrials.length,
       checkFalseAcceptEnrolled: eFa.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.other).length / eTrials.length,
+      pin: pinOk(pinSi), pinEnrolled: pinOk(pinEnr),
       sd3: sdRes.filter((r, i) => ok(r, test[i]!)).length / test.length,
       fused: fuRes.filter((r, i) => ok(r, test[i]!)).length / test.length,
     });
@@ -155,6 +167,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'),
     check_accept_enrolled: mean('checkAcceptEnrolled'), check_false_accept_enrolled: mean('checkFalseAcceptEnrolled'),
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
+    pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),
     oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
     false_rejection: falseRej / inGrammar,
     p95_result_ms: rtMs[Math.floor(rtMs.length * 0.95)] ?? 0, p50_result_ms: rtMs[Math.floor(rtMs.length * 0.5)] ?? 0, rtf: m.rtf,
