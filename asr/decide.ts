@@ -138,6 +138,9 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
       const sdWins = dSi === undefined ? sdConf >= 0.85 : inp.sd.distance < dSi * o.sdOverSiRatio;
       text = sdWins ? sdText : siText;
       conf = sdWins ? 0.6 : 0.55;
+    } else if (!sdWhole && templatesOutvote(siWords!, inp.sdSegments, o.sdOverSiRatio)) {
+      // A digit string, the engines disagree on some digits: the same rule per differing digit.
+      text = sdText; conf = 0.6;
     } else if (sdConf >= 0.85) { text = sdText; conf = 0.6; }
     else { text = siText; conf = sdConf < 0.55 ? 0.55 : 0.45; }
     isCommand = text === siText ? si!.isCommand : sdCommand;
@@ -154,6 +157,27 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   const out = { si: siText ?? undefined, sd: sdText ?? undefined, agree };
   if (conf < o.rejectThreshold) return { status: 'nomatch', reason: 'low_confidence', hypothesis: text, confidence: conf };
   return { status: 'match', text, words, confidence: conf, isCommand, confirm: conf < o.confirmThreshold, ...out };
+}
+
+/**
+ * A digit string read per decoder segment: true when, at every digit where the templates and the
+ * decoder differ, the templates' digit is closer to the operator's voice than the decoder's by
+ * `ratio` (the single-token rule, applied per segment). Same segment count only.
+ */
+export function templatesOutvote(heard: string[], segs: SdMatch[] | null, ratio: number): boolean {
+  if (!segs || segs.length !== heard.length) return false;
+  const words: readonly string[] = DIGIT_WORDS;
+  let differs = false;
+  for (let i = 0; i < heard.length; i++) {
+    const got = words.indexOf(heard[i]!);
+    const tok = segs[i]!.token;
+    if (got < 0 || tok === null || !/^[0-9]$/.test(tok)) return false;
+    if (tok === String(got)) continue;
+    const dSd = segs[i]!.distance, dSi = segs[i]!.distances?.[String(got)];
+    if (dSi === undefined || !(dSd < dSi * ratio)) return false;
+    differs = true;
+  }
+  return differs;
 }
 
 /**

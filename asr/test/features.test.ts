@@ -3,7 +3,7 @@ import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
 import { dtwDistance, matchTemplates } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
 import { comfortLevel, fillSilence, newNoise } from '../comfort.ts';
-import { decide, DEFAULT_DECIDE } from '../decide.ts';
+import { decide, templatesOutvote, DEFAULT_DECIDE } from '../decide.ts';
 import type { Expectation } from '../types.ts';
 
 const tone = (f: number, ms: number, amp = 0.3): Float32Array => Float32Array.from({ length: ms * 16 }, (_, i) => amp * Math.sin((2 * Math.PI * f * i) / 16000));
@@ -133,6 +133,18 @@ t.test('decide: an enrolled operator\'s templates settle a check digit the decod
   const other = [spelled[0]!, seg('1', { 1: 8, 4: 10 }), spelled[2]!];
   const notSpelled = decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: other });
   t.notMatch(notSpelled, { text: '742' }, 'templates that do not spell the expected string never turn it into the expected one');
-  t.match(decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: spelled }, { ...DEFAULT_DECIDE, checkTemplateRatio: 0 }), { text: '743' }, '0 = off');
+  // (sdOverSiRatio 0 too: otherwise the per-digit outvote rule, below, reads 742 from the templates)
+  t.match(decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: spelled }, { ...DEFAULT_DECIDE, checkTemplateRatio: 0, sdOverSiRatio: 0 }), { text: '743' }, '0 = off');
   t.match(decide({ expectation: e, siWords: ['seven', 'three'], sd: null, sdSegments: spelled.slice(0, 2) }), { status: 'nomatch' }, 'a different length is never rescued');
+});
+
+t.test('decide: a PIN where the templates clearly outvote the decoder on a digit is the templates\' string, confirmed', async (t) => {
+  const e: Expectation = { kind: 'freeDigits', minLength: 4, maxLength: 4, commands: [] };
+  const seg = (token: string, distances: Record<string, number>) => ({ token, distance: Math.min(...Object.values(distances)), second: 30, ratio: 0.95, distances });
+  const sd = [seg('4', { 4: 10 }), seg('9', { 9: 10 }), seg('0', { 0: 10, 4: 16 }), seg('3', { 3: 10, 0: 15 })];
+  const heard = ['four', 'nine', 'four', 'zero'];
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: sd }), { status: 'match', text: '4903', confirm: true, agree: false });
+  const near = [sd[0]!, sd[1]!, seg('0', { 0: 10, 4: 10.5 }), sd[3]!];
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: near }), { status: 'match', text: '4940', confirm: true }, 'one digit too close to call: the decoder\'s string, low confidence (as before)');
+  t.equal(templatesOutvote(heard, sd.slice(0, 3), 0.9), false, 'segment counts must match');
 });
