@@ -43,7 +43,7 @@ export interface AsrEngineOptions {
   templateCache?: number;
   dtwBand?: number;
   /** Diagnostics: called with each utterance's raw engine outputs before fusion (bench:asr, diag:asr). */
-  trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null; sd: SdMatch | null; sdSegments: SdMatch[] | null }) => void;
+  trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null; sd: SdMatch | null; sdSegments: SdMatch[] | null; sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null }) => void;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
   oogTrace?: boolean;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
@@ -207,9 +207,11 @@ export class AsrEngine implements StreamHost {
     const digitsOk = [...'0123456789'].every((d) => t.tokens.has(d));
     const segmentTokens = (g.kind === 'digits' || g.kind === 'freeDigits') && digitsOk ? [...'0123456789'] : [];
     if (!allowed.length && !segmentTokens.length) return null;
+    const fixed = g.kind === 'digits' ? g.length : g.kind === 'freeDigits' && g.minLength === g.maxLength && !g.known ? g.minLength : 0;
+    const segmentCount = digitsOk && fixed >= 2 ? fixed : undefined;
     const known = h.cache.has(t.key);
     h.cache.set(t.key, true);
-    return { key: t.key, data: known ? undefined : t.serialized, tokens: allowed, segmentTokens };
+    return { key: t.key, data: known ? undefined : t.serialized, tokens: allowed, segmentTokens, ...(segmentCount ? { segmentCount } : {}) };
   }
 
   private allowedTokens(utt: Utterance): Set<string> {
@@ -305,14 +307,14 @@ export class AsrEngine implements StreamHost {
     const resultMs = performance.now() - u.endWall;
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
     if (this.recent.length > 200) this.recent.shift();
-    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null));
+    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null, m.sdConnected ?? null));
   }
 
-  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null): AsrResult {
+  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null, sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null): AsrResult {
     const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs };
     if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
-    this.opts.trace?.({ siWords, rescore, oog, sd, sdSegments });
-    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, rescore, oog }, this.decideOpts);
+    this.opts.trace?.({ siWords, rescore, oog, sd, sdSegments, sdConnected });
+    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, sdConnected, rescore, oog }, this.decideOpts);
     if (d.status === 'nomatch') { this.counters.nomatch++; return { ...d, timing }; }
     this.counters.match++;
     return {

@@ -19,7 +19,11 @@ export type ToWorker =
   | {
     type: 'end'; utt: number; slot: number;
     /** Templates to match: the key always, the data only when this worker lacks them. */
-    templates: { key: string; data?: SerializedTemplates; tokens: string[]; segmentTokens: string[] } | null;
+    templates: {
+      key: string; data?: SerializedTemplates; tokens: string[]; segmentTokens: string[];
+      /** Digits in the answer when fixed (≥ 2, all ten enrolled): the templates read it as connected words. */
+      segmentCount?: number;
+    } | null;
   }
   | { type: 'cancel'; utt: number; slot: number }
   | { type: 'match'; id: number; pcm: Float32Array; templates: SerializedTemplates; tokens: string[] }
@@ -48,6 +52,8 @@ export type FromWorker =
     sd: SdMatch | null;
     /** Per-segment template tokens for multi-word answers (digit strings). */
     sdSegments: SdMatch[] | null;
+    /** The templates' own reading of a fixed-length digit string (connected words, connected.ts). */
+    sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null;
     /** Worker CPU time spent on this utterance (ms) and how much of it after `end`. */
     cpuMs: number; finalMs: number; audioMs: number;
   }

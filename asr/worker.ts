@@ -13,6 +13,7 @@ import createModule from 'soundswallower';
 import type { Decoder, SoundSwallowerModule } from 'soundswallower';
 import { extractFeatures, trimSilence, type Features } from './features.ts';
 import { matchTemplates, type TemplateSet } from './dtw.ts';
+import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
@@ -246,6 +247,7 @@ function handle(m: ToWorker): void {
       }
       let sd: SdMatch | null = null;
       let sdSegments: SdMatch[] | null = null;
+      let sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null;
       if (m.templates) {
         let sets = templates.get(m.templates.key);
         if (m.templates.data) { sets = toTemplateSets(m.templates.data); templates.set(m.templates.key, sets); }
@@ -258,6 +260,10 @@ function handle(m: ToWorker): void {
               return sdMatch(trimSilence(extractFeatures(audio.subarray(a, b))), sets!, m.templates!.segmentTokens);
             });
           }
+          // Fixed-length digit strings: the templates' own reading, unless the per-segment one already agrees with the decoder.
+          const count = m.templates.segmentCount ?? 0;
+          const agreed = !!si && !!sdSegments && sdSegments.map((x) => x.token).join(' ') === si.words.map(digitOf).join(' ');
+          if (count >= 2 && !agreed) sdConnected = connectedReading(trimSilence(extractFeatures(audio)), sets, count, si?.words ?? []);
         }
       }
       const finalMs = performance.now() - t0;
@@ -265,7 +271,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, cpuMs: s.cpu, finalMs, audioMs });
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs });
       return;
     }
     case 'match': {

@@ -95,7 +95,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         },
         decide: {
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
-          oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio,
+          oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin,
         },
         templateCache: a.templateCache,
         templateStore: new PgTemplateStore(d.pool),

@@ -16,6 +16,7 @@ export interface EvalOptions {
   expectedMargin?: number;
   oogThreshold?: number;
   checkTemplateRatio?: number;
+  connectedMargin?: number;
 }
 
 export const CMDS = ['ready', 'repeat', 'say again', 'skip', 'short', 'help', 'how much more', 'sign off', 'cancel', 'talk louder', 'talk softer', 'talk faster', 'talk slower'];
@@ -86,7 +87,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;

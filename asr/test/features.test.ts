@@ -148,3 +148,19 @@ t.test('decide: a PIN where the templates clearly outvote the decoder on a digit
   t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: near }), { status: 'match', text: '4940', confirm: true }, 'one digit too close to call: the decoder\'s string, low confidence (as before)');
   t.equal(templatesOutvote(heard, sd.slice(0, 3), 0.9), false, 'segment counts must match');
 });
+
+t.test('decide: the templates\' connected reading of a fixed-length string wins when the decoder\'s string fits them clearly worse', async (t) => {
+  const e: Expectation = { kind: 'freeDigits', minLength: 4, maxLength: 4, commands: [] };
+  const heard = ['four', 'nine', 'four', 'zero'];
+  const seg = (token: string) => ({ token, distance: 10, second: 11, ratio: 0.95, distances: { [token]: 10 } });
+  const segs = [seg('4'), seg('9'), seg('4'), seg('0')];
+  const cd = (siScore: number | null) => ({ tokens: ['4', '9', '0', '3'], score: 4.0, siScore });
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: segs, sdConnected: cd(4.5) }), { status: 'match', text: '4903', confidence: 0.6, agree: false }, 'margin 0.5 > 0.3: the templates\' reading');
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: segs, sdConnected: cd(4.1) }), { text: '4940' }, 'within the margin: as before');
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: segs, sdConnected: cd(null) }), { text: '4940' }, 'the decoder\'s string could not be aligned: as before');
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: segs, sdConnected: cd(4.5) }, { ...DEFAULT_DECIDE, connectedMargin: 0 }), { text: '4940' }, '0 = off');
+  const agreeing = { tokens: ['4', '9', '4', '0'], score: 4.0, siScore: 4.0 };
+  const other = [seg('4'), seg('9'), seg('1'), seg('0')];
+  t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: other, sdConnected: agreeing }), { status: 'match', text: '4940', confidence: 0.9, agree: true },
+    'the connected reading agrees with the decoder where the per-segment one did not: two engines agree');
+});

@@ -16,6 +16,7 @@ export const asr = {
   freeDigitsPip: num('ASR_FREE_DIGITS_PIP', 0.1, 'Phone insertion penalty for free digit strings (< 1 penalises; measured 0.1)', 0, 1),
   freeDigitsWip: num('ASR_FREE_DIGITS_WIP', 0.1, 'Word insertion penalty for free digit strings (< 1 penalises; decoder default 0.65)', 0, 1),
   expectedMargin: num('ASR_EXPECTED_MARGIN', 0, 'Check strings: accept the expected answer when its forced score is within this of the winner (0 = off; measured: more right answers but 2–5x the false accepts)', 0, 100000),
+  connectedMargin: num('ASR_CONNECTED_MARGIN', 0.3, "Fixed-length digit strings (check digits, PINs) of an enrolled operator: the templates' connected reading wins when the decoder's string fits them worse by more than this per frame (0 = off)", 0, 10),
   checkTemplateRatio: num('ASR_CHECK_TEMPLATE_RATIO', 0.95, 'Check strings of an enrolled operator: when the templates spell the expected string, a digit the decoder heard differently counts as expected if its templates are closer by this factor (0 = off; lower = stricter)', 0, 1),
   rejectThreshold: num('ASR_REJECT_THRESHOLD', 0.5, 'Default confidence below which an answer is rejected (sites may override)', 0, 1),
   confirmThreshold: num('ASR_CONFIRM_THRESHOLD', 0.8, 'Confidence below which the dialog should confirm', 0, 1),
