@@ -33,5 +33,8 @@ t.test('real-speech floors', async (t) => {
   t.ok(r.false_rejection! <= 0.1, `false_rejection ${r.false_rejection}`);
   // measured on this subsample: free strings 0.71 (insertion penalties), OOG 0.60 (phone loop)
   t.ok(r.free_string_accuracy! >= 0.6, `free_string_accuracy ${r.free_string_accuracy}`);
+  // 4-digit PINs: 0.765 alone, 0.945 for the enrolled operator on the 50-trial subsample (round 5)
+  t.ok(r.pin_accuracy_enrolled! >= 0.8, `pin_accuracy_enrolled ${r.pin_accuracy_enrolled}`);
+  t.ok(r.pin_accuracy_enrolled! >= r.pin_accuracy!, `templates do not make PINs worse (${r.pin_accuracy} alone)`);
   t.ok(r.oog_rejection! >= 0.45, `oog_rejection ${r.oog_rejection}`);
 });
