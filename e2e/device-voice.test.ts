@@ -6,13 +6,14 @@
  * second run cuts the connection mid-assignment; the page reconnects, resumes, and every pick is
  * confirmed exactly once. Artefacts: artifacts/e2e/voice-*.png, voice-*-turns.json, voice-*.wav.
  *
- * Speech: Debian's flite voices by default (one voice per picker: slt for the first run, kal for
- * the second, another voice only if the first fails the pre-screen), for every answer.
- * `E2E_SPEECH=fsdd` uses real recordings (FSDD) for every digit answer instead, one speaker per
- * picker (jackson, george), with the site's fixed sign-on lengths (3-digit operator numbers,
- * 4-digit PINs) and a stricter pre-screen; it is not the default because speaker-independent
- * recognition of recorded digit strings still flips live (pass rates in docs/performance/device.md).
- * Every clip is pre-screened through asr/ first (support/prescreen.ts).
+ * Speech: real recordings (FSDD) for every digit answer by default, one speaker per picker
+ * (jackson, george), as an enrolled operator would say them: the site fixes the sign-on lengths
+ * (3-digit operator numbers, 4-digit PINs) and hears operator numbers against its roster, and
+ * each picker's operator has the ten digits enrolled from three held-out takes, so the PIN and
+ * every later answer are heard with the operator's templates. "ready" is flite. `E2E_SPEECH=flite`
+ * runs the older all-flite variant (slt for the first run, kal for the second), with the flow's
+ * default sign-on and no enrollment. Every clip is pre-screened through asr/ first
+ * (support/prescreen.ts); pass rates in docs/performance/device.md.
  *
  * A fixed track cannot follow a reprompt, so the test watches the device's log and fails at the
  * first answer heard differently or the first reprompt, naming the turn (support/track-watch.ts).
@@ -54,8 +55,9 @@ else {
     env: { WMS_KIND: 'rest', WMS_URL: wms.url, DIALOG_CONFIDENCE_ACCEPT: '0.35', OUTBOX_POLL_MS: '200' },
   });
   t.teardown(async () => { await gw.stop(); await wms.close(); });
-  // Recordings (E2E_SPEECH=fsdd): the site fixes the sign-on lengths, so free answers cannot get digits inserted.
-  const recorded = process.env.E2E_SPEECH === 'fsdd';
+  // Recordings (the default; E2E_SPEECH=flite for synthesised speech only): the site fixes the
+  // sign-on lengths, so free answers cannot get digits inserted, and hears numbers against its roster.
+  const recorded = process.env.E2E_SPEECH !== 'flite';
   for (const [key, value] of Object.entries(recorded ? SIGNON_SETTINGS : {})) {
     await gw.pool.query("INSERT INTO process_settings (site_id, key, value_type, value) VALUES ('S1', $1, $2, $3)",
       [key, typeof value === 'boolean' ? 'bool' : 'int', JSON.stringify(value)]);
