@@ -50,6 +50,8 @@ export interface GrammarOptions {
    * so only these grammars get them.
    */
   freeDigitsDecoder?: Record<string, number>;
+  /** A number with a known expected value spans 0..max(2×expected, expected+9) of its range (default true). */
+  numberSpan?: boolean;
 }
 
 /** Longest `freeDigits.known` list (the grammar holds one branch per entry). */
@@ -152,7 +154,12 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
       break;
     case 'number': {
       const values: string[] = [];
-      for (let n = e.min; n <= e.max; n++) values.push(numberWords(n).join(' '));
+      // Expected quantity known: the grammar spans 0..max(2×expected, expected+9) of the range
+      // (short picks and plausible over-picks), not all of it: "three" against 0–999 was heard
+      // as thirteen / thirty / thirty-two (docs/performance/asr.md, round 5).
+      const span = e.expected !== undefined && (opts.numberSpan ?? true) ? Math.max(e.expected * 2, e.expected + 9) : Infinity;
+      const hi = Math.max(Math.min(e.max, span), e.min);
+      for (let n = e.min; n <= hi; n++) values.push(numberWords(n).join(' '));
       if (e.expected !== undefined && bias > 0) {
         answer = `/${bias}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
       } else answer = '<num>';

@@ -88,3 +88,16 @@ t.test('a roster (freeDigits.known) closes the grammar to those numbers', async 
   t.throws(() => compileGrammar({ ...e, known: ['12'] }), /allowed lengths/);
   t.throws(() => compileGrammar({ ...e, known: ['1a1'] }), /digit strings/);
 });
+
+t.test('a number with a known expected value spans 0..max(2×expected, expected+9) of its range', async (t) => {
+  const e = { kind: 'number' as const, min: 0, max: 999, expected: 3, commands: [] };
+  const g = compileGrammar(e);
+  t.match(g.jsgf, /\(twelve\)/, 'short picks and plausible over-picks');
+  t.notMatch(g.jsgf, /thirteen|thirty/, 'not the whole 0–999: "three" was heard as thirteen or thirty');
+  t.match(compileGrammar({ ...e, expected: 40 }).jsgf, /\(eighty\)/, '2× the expected value');
+  t.notMatch(compileGrammar({ ...e, expected: 40 }).jsgf, /\(eighty one\)/);
+  t.match(compileGrammar({ ...e, max: 5 }).jsgf, /\(five\)/);
+  t.notMatch(compileGrammar({ ...e, max: 5 }).jsgf, /\(six\)/, 'never beyond the range');
+  t.match(compileGrammar(e, { numberSpan: false }).jsgf, /\(thirteen\)/, 'numberSpan false: the whole range');
+  t.match(compileGrammar({ kind: 'number', min: 0, max: 20, commands: [] }).jsgf, /\(twenty\)/, 'no expected value: the whole range');
+});
