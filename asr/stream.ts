@@ -197,7 +197,7 @@ export class StreamImpl extends EventEmitter implements AsrStream {
   partial(utt: Utterance, words: string[]): void {
     if (utt !== this.utt || !utt.expectation) return;
     utt.partial = words;
-    this.ep.complete = utt.grammar?.earlyEnd !== false && interpret(utt.expectation, words).complete;
+    this.ep.complete = utt.grammar?.earlyEnd !== false && interpret(utt.grammar?.heard ?? utt.expectation, words).complete;
     this.ep.poke();
   }
 

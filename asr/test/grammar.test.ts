@@ -100,4 +100,9 @@ t.test('a number with a known expected value spans 0..max(2×expected, expected+
   t.notMatch(compileGrammar({ ...e, max: 5 }).jsgf, /\(six\)/, 'never beyond the range');
   t.match(compileGrammar(e, { numberSpan: false }).jsgf, /\(thirteen\)/, 'numberSpan false: the whole range');
   t.match(compileGrammar({ kind: 'number', min: 0, max: 20, commands: [] }).jsgf, /\(twenty\)/, 'no expected value: the whole range');
+  // "three" can end early: nothing the grammar holds goes on from it (against 0–999, "thirty-…" could)
+  t.match(g.heard, { kind: 'number', max: 12 });
+  t.equal(interpret(g.heard, ['three']).complete, true);
+  t.equal(interpret(e, ['three']).complete, false);
+  t.equal(compileGrammar({ kind: 'yesno', commands: [] }).heard.kind, 'yesno', 'other kinds: the expectation itself');
 });
