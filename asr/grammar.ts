@@ -133,7 +133,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const rules: string[] = [`<d> = ${digit.join(' | ')};`];
   let answer: string;
   let tokens: string[] = [];
-  let hi = 0;
+  let heard: Expectation = e;
   switch (e.kind) {
     case 'digits': {
       const free = Array(e.length).fill('<d>').join(' ');
@@ -161,7 +161,8 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
       // (short picks and plausible over-picks), not all of it: "three" against 0–999 was heard
       // as thirteen / thirty / thirty-two (docs/performance/asr.md, round 5).
       const span = e.expected !== undefined && (opts.numberSpan ?? true) ? Math.max(e.expected * 2, e.expected + 9) : Infinity;
-      hi = Math.max(Math.min(e.max, span), e.min);
+      const hi = Math.max(Math.min(e.max, span), e.min);
+      if (hi < e.max) heard = { ...e, max: hi };
       for (let n = e.min; n <= hi; n++) values.push(numberWords(n).join(' '));
       if (e.expected !== undefined && bias > 0) {
         answer = `/${bias}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
@@ -183,7 +184,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
   const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength && !e.known ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !fixedLength(e), decoder, heard: e.kind === 'number' && hi < e.max ? { ...e, max: hi } : e };
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !fixedLength(e), decoder, heard };
 }
 
 /**

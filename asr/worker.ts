@@ -253,7 +253,10 @@ function handle(m: ToWorker): void {
         if (m.templates.data) { sets = toTemplateSets(m.templates.data); templates.set(m.templates.key, sets); }
         if (sets) {
           const audio = concat(s.chunks, s.samples);
-          if (m.templates.tokens.length) sd = sdMatch(trimSilence(extractFeatures(audio)), sets, m.templates.tokens);
+          // The whole utterance's features, computed once for whichever matches need them.
+          let whole: Features | null = null;
+          const wholeFeatures = (): Features => (whole ??= trimSilence(extractFeatures(audio)));
+          if (m.templates.tokens.length) sd = sdMatch(wholeFeatures(), sets, m.templates.tokens);
           if (m.templates.segmentTokens.length && si && si.segs.length > 1) {
             sdSegments = si.segs.map((g) => {
               const a = Math.max(0, Math.round((g.startMs - 30) * 16)), b = Math.min(audio.length, Math.round((g.endMs + 30) * 16));
@@ -263,7 +266,7 @@ function handle(m: ToWorker): void {
           // Fixed-length digit strings: the templates' own reading, unless the per-segment one already agrees with the decoder.
           const count = m.templates.segmentCount ?? 0;
           const agreed = !!si && !!sdSegments && sdSegments.map((x) => x.token).join(' ') === si.words.map(digitOf).join(' ');
-          if (count >= 2 && !agreed) sdConnected = connectedReading(trimSilence(extractFeatures(audio)), sets, count, si?.words ?? []);
+          if (count >= 2 && !agreed) sdConnected = connectedReading(wholeFeatures(), sets, count, si?.words ?? []);
         }
       }
       const finalMs = performance.now() - t0;

@@ -138,9 +138,8 @@ export interface EndNode { type: 'end'; reason?: string; return?: string }
 
 export type FlowNode = SayNode | AskNode | BranchNode | SetNode | ForeachNode | WmsNode | CallNode | EmitNode | EndNode;
 
+/** `identifyOperator` and `operatorRoster` are answered from the site's own records (PostgreSQL), never sent to the WMS. */
 export const WMS_READS = ['validateOperator', 'getNextAssignment', 'getReferenceData', 'identifyOperator', 'operatorRoster'] as const;
-/** Reads answered from the site's own records (PostgreSQL), never sent to the WMS. */
-export const LOCAL_READS = ['identifyOperator', 'operatorRoster'] as const;
 export const WMS_WRITES = ['confirmPick', 'reportShort', 'completeAssignment'] as const;
 export type WmsReadOp = (typeof WMS_READS)[number];
 export type WmsWriteOp = (typeof WMS_WRITES)[number];

@@ -8,6 +8,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Pool } from '../../db/index.ts';
 import { WmsError, type OperatorInfo, type WmsConnector } from '../wms/types.ts';
 import type { Json, WmsResultInput } from '../types.ts';
+import { MAX_KNOWN } from '../context.ts';
 
 export interface SignonSettings { pinAuthority: 'wms' | 'local'; signonMaxFailures: number; signonLockMinutes: number }
 
@@ -95,20 +96,17 @@ export async function validateOperator(
  * recogniser can use that operator's voice templates for the PIN. Says nothing about the PIN.
  */
 export async function identifyOperator(pool: Pool, siteId: string, externalId: string): Promise<WmsResultInput> {
-  const { rows } = await pool.query<{ id: string }>(
-    'SELECT id FROM operators WHERE site_id = $1 AND external_id = $2 AND active', [siteId, externalId]);
-  return result({ known: rows.length > 0, id: rows[0] ? Number(rows[0].id) : null });
+  const row = await findOperator(pool, siteId, externalId);
+  return result(row?.active ? { known: true, id: Number(row.id) } : { known: false, id: null });
 }
-
-/** Operator numbers at most this long are listed; longer lists are not used (any number is heard). */
-export const ROSTER_LIMIT = 2000;
 
 /** The site's active operator numbers (digit strings only), for a sign-on that hears only those. */
 export async function operatorRoster(pool: Pool, siteId: string): Promise<WmsResultInput> {
   const { rows } = await pool.query<{ n: string }>(
     `SELECT external_id AS n FROM operators WHERE site_id = $1 AND active AND external_id ~ '^[0-9]{1,20}$'
-     ORDER BY external_id LIMIT $2`, [siteId, ROSTER_LIMIT + 1]);
-  return result({ numbers: rows.length > ROSTER_LIMIT ? [] : rows.map((r) => r.n) });
+     ORDER BY external_id LIMIT $2`, [siteId, MAX_KNOWN + 1]);
+  // A longer roster is not used (any number is heard): the grammar would grow past what decodes in time.
+  return result({ numbers: rows.length > MAX_KNOWN ? [] : rows.map((r) => r.n) });
 }
 
 /** Keeps the operator's speech settings (talk louder / softer / faster / slower). */

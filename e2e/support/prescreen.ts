@@ -110,7 +110,6 @@ export class Prescreen {
   /** `noise`: peak of a uniform noise floor in 16-bit units (33 ≈ the track's −60 dBFS; 0 = none). */
   private async recognise(file: string, e: Expectation, lead: number, tail: number, gain: number, noise: number, operatorId?: number): Promise<AsrResult | null> {
     if (!this.engine) throw new Error('prescreen engine not loaded');
-    if (operatorId !== undefined) await this.engine.loadTemplates(operatorId);
     const s = this.engine.createStream({ sessionId: `pre-${this.n}`, sampleRate: 16000, language: 'en', ...(operatorId !== undefined ? { operatorId } : {}) });
     s.setExpectation(e);
     const audio = pcm16(file);
