@@ -159,12 +159,14 @@ export class Prescreen {
       const order = [speaker, ...SPEAKERS.filter((x) => x !== speaker)];
       for (let attempt = 0; attempt < 12; attempt++) {
         const speaker = order[Math.floor(attempt / 3) % order.length]!; // three takes of each speaker in turn
+        // Every part at 16 kHz before they are joined (sox joins only equal rates): the 8 kHz
+        // recordings are converted one by one, the gaps are made at 16 kHz.
         const parts: string[] = [];
         [...answer].forEach((d, i) => {
           if (i > 0) parts.push(this.silence(0.15));
-          parts.push(path.join(FSDD_DIR, `${d}_${speaker}_${(seed + attempt * 5 + i * 11) % ANSWER_TAKES}.wav`));
+          parts.push(this.sox([path.join(FSDD_DIR, `${d}_${speaker}_${(seed + attempt * 5 + i * 11) % ANSWER_TAKES}.wav`)]));
         });
-        const clip = this.sox(parts.map((p) => (p.includes(`${path.sep}c`) ? p : this.sox([p]))));
+        const clip = this.sox(parts);
         tries++;
         if (await this.robust(clip, e, answer, lead, operatorId)) return { file: clip, tries, source: `fsdd:${speaker}` };
       }
