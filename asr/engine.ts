@@ -16,6 +16,7 @@ import { Lru } from './lru.ts';
 import { TemplateError, toOperatorTemplates, type OperatorTemplates, type TemplateStore } from './templates.ts';
 import { resample } from './audio.ts';
 import { DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
+import { resolveLoopPhones, type LoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
 import type { FromWorker, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
@@ -44,6 +45,8 @@ export interface AsrEngineOptions {
   dtwBand?: number;
   /** Diagnostics: called with each utterance's raw engine outputs before fusion (bench:asr, diag:asr). */
   trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null; sd: SdMatch | null; sdSegments: SdMatch[] | null; sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null }) => void;
+  /** Phones of the out-of-grammar phone loop: 'reduced' (default), 'full', or a list (an unknown phone throws ASR_BAD_OPTION). */
+  loopPhones?: LoopPhones;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
   oogTrace?: boolean;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
@@ -95,9 +98,10 @@ export class AsrEngine implements StreamHost {
     const modelBase = `${path.join(path.dirname(requireCjs.resolve('soundswallower')), 'model')}/`;
     const n = opts.workers ?? Math.max(1, os.availableParallelism() - 1);
     const decoders = opts.decodersPerWorker ?? 4;
+    const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
     const workers = await Promise.all(Array.from({ length: n }, async () => {
-      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true });
+      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));

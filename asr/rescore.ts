@@ -41,10 +41,46 @@ export function scoreExpected(ss: SoundSwallowerModule, dec: Decoder, words: str
 
 /** The acoustic model's phones (en-us), as one-phone dictionary words for the phone loop. */
 export const PHONES = ['AA', 'AE', 'AH', 'AO', 'AW', 'AY', 'B', 'CH', 'D', 'DH', 'EH', 'ER', 'EY', 'F', 'G', 'HH', 'IH', 'IY', 'JH', 'K',
-  'L', 'M', 'N', 'NG', 'OW', 'OY', 'P', 'R', 'S', 'SH', 'T', 'TH', 'UH', 'UW', 'V', 'W', 'Y', 'Z', 'ZH'];
+  'L', 'M', 'N', 'NG', 'OW', 'OY', 'P', 'R', 'S', 'SH', 'T', 'TH', 'UH', 'UW', 'V', 'W', 'Y', 'Z', 'ZH'] as const;
+export type Phone = (typeof PHONES)[number];
+
+/**
+ * A reduced loop (the default): 27 phones, every phone of the ten digit words among them. A loop
+ * of one-phone words expands each word into HMMs for its left and right contexts, so its search
+ * grows roughly with the cube of the phone count and was ~2/3 of all decoding. Measured (round 6
+ * in docs/performance/asr.md): the loop decoder alone 0.045 → 0.035 rtf; bench:asr subsample at
+ * the same threshold: OOG rejection 0.67 → 0.68, false rejection 0.016 → 0.016, every other
+ * figure equal but free digit strings (0.715 → 0.69, within run-to-run spread). Without W, TH
+ * and V (24 phones) the loop was cheaper still but scored right digits worse.
+ */
+export const REDUCED_LOOP_PHONES: readonly Phone[] = ['AA', 'AE', 'AH', 'AO', 'AY', 'B', 'D', 'EH', 'ER', 'EY', 'F', 'IH', 'IY', 'K', 'L', 'M',
+  'N', 'OW', 'P', 'R', 'S', 'T', 'TH', 'UW', 'V', 'W', 'Z'];
+
+/** The phones the loop is built of by default (docs/performance/asr.md, round 6). */
+export const DEFAULT_LOOP_PHONES: readonly Phone[] = REDUCED_LOOP_PHONES;
+
+/** An engine's `loopPhones` option: 'full' (every phone), 'reduced', or a list (checked). */
+export type LoopPhones = 'full' | 'reduced' | readonly string[];
+
+export function resolveLoopPhones(x: LoopPhones | undefined): Phone[] {
+  if (x === undefined) return [...DEFAULT_LOOP_PHONES];
+  if (x === 'full') return [...PHONES];
+  if (x === 'reduced') return [...REDUCED_LOOP_PHONES];
+  return checkLoopPhones(x);
+}
+
+/** Checks a loop phone list (engine option, diagnostics): known phones, no repeats, at least 8. */
+export function checkLoopPhones(list: readonly string[]): Phone[] {
+  const known = new Set<string>(PHONES);
+  const bad = list.filter((p) => !known.has(p));
+  if (bad.length) throw Object.assign(new Error(`unknown loop phone(s) ${bad.join(', ')}; the model's phones are ${PHONES.join(' ')}`), { code: 'ASR_BAD_OPTION' });
+  if (new Set(list).size !== list.length) throw Object.assign(new Error('loop phones repeat'), { code: 'ASR_BAD_OPTION' });
+  if (list.length < 8) throw Object.assign(new Error('the phone loop needs at least 8 phones'), { code: 'ASR_BAD_OPTION' });
+  return list as Phone[];
+}
 const PHONE_WORD = (p: string): string => `phl_${p.toLowerCase()}`;
 
-const LOOP = `#JSGF V1.0;\ngrammar loop;\npublic <r> = <p>+;\n<p> = ${PHONES.map(PHONE_WORD).join(' | ')};\n`;
+const loopGrammar = (phones: readonly string[]): string => `#JSGF V1.0;\ngrammar loop;\npublic <r> = <p>+;\n<p> = ${phones.map(PHONE_WORD).join(' | ')};\n`;
 
 /**
  * Narrow beams for the phone loop: it needs only a rough score. Measured (diag:asr-oog, 60 right
@@ -59,12 +95,12 @@ export const LOOP_SEARCH: Readonly<Record<string, number>> = { beam: 1e-20, pbea
  * Speech the grammar covers scores about as well constrained as free; other words score much
  * better free, so (loop − constrained) per frame of speech is a likelihood ratio (decide.ts).
  */
-export async function createLoopDecoder(ss: SoundSwallowerModule, config: Record<string, string | number | boolean>): Promise<Decoder> {
+export async function createLoopDecoder(ss: SoundSwallowerModule, config: Record<string, string | number | boolean>, phones: readonly string[] = DEFAULT_LOOP_PHONES): Promise<Decoder> {
   const dec = new ss.Decoder({ ...config, ...LOOP_SEARCH });
   await dec.initialize();
   dec.set_config('cmn', 'batch');
   await dec.reinitialize_audio();
-  dec.add_words(...PHONES.map((p): [string, string] => [PHONE_WORD(p), p]));
-  dec.set_grammar(LOOP);
+  dec.add_words(...phones.map((p): [string, string] => [PHONE_WORD(p), p]));
+  dec.set_grammar(loopGrammar(phones));
   return dec;
 }

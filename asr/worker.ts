@@ -20,7 +20,7 @@ import { FILLER_PREFIX } from './grammar.ts';
 import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[] }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
@@ -91,7 +91,7 @@ async function init(): Promise<void> {
       dec.set_config('cmn', 'batch');
       await dec.reinitialize_audio();
       // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
-      const loop = opts.oogLoop ? await createLoopDecoder(ss, config) : null;
+      const loop = opts.oogLoop ? await createLoopDecoder(ss, config, opts.loopPhones) : null;
       slots.push(newSlot(dec, loop));
     }
   } else {

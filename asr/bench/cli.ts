@@ -1,24 +1,27 @@
 /**
  * `npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--bias W] [--filler W]
- *   [--margin M] [--oog-threshold T] [--check-ratio R] [--connected-margin M] [--decoder key=value,...]` (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1)
+ *   [--margin M] [--oog-threshold T] [--check-ratio R] [--connected-margin M] [--decoder key=value,...] [--loop-phones full|reduced|AA,AE,...]`
+ *   (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1; loop-phones: the out-of-grammar phone loop's phones)
  */
 import { parseArgs } from 'node:util';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
-import { fliteAvailable, parseDecoderArg } from './corpus.ts';
+import { fliteAvailable, parseDecoderArg, parseLoopPhonesArg } from './corpus.ts';
+import type { LoopPhones } from '../rescore.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' },
 } });
-if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json]\n'); process.exit(2); }
+if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] (see asr/README.md)\n'); process.exit(2); }
 if (!values.oog && !fliteAvailable()) {
   process.stderr.write('bench:asr: the built-in out-of-grammar set is synthesised with flite, which is not installed (apt-get install -y flite), or pass --oog DIR\n');
   process.exit(2);
 }
 const num = (s?: string): number | undefined => (s === undefined ? undefined : Number(s));
 let decoderConfig: Record<string, number | string> = {};
-try { decoderConfig = parseDecoderArg(values.decoder); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
-const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined,
+let loopPhones: LoopPhones | undefined;
+try { decoderConfig = parseDecoderArg(values.decoder); loopPhones = parseLoopPhonesArg(values['loop-phones']); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
+const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopPhones,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
   biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
 });

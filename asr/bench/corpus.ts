@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readWav, resample } from '../audio.ts';
+import { checkLoopPhones, type LoopPhones } from '../rescore.ts';
 
 export interface Take { digit: number; speaker: string; take: number; audio: Float32Array }
 
@@ -53,6 +54,15 @@ export function parseDecoderArg(arg: string | undefined): Record<string, number 
     out[k] = Number.isNaN(Number(v)) ? v : Number(v);
   }
   return out;
+}
+
+/**
+ * `--loop-phones full|reduced|A,B,...` of the bench and diagnostic commands: the phone loop's
+ * phones (checked by the engine). undefined = the engine's default.
+ */
+export function parseLoopPhonesArg(arg: string | undefined): LoopPhones | undefined {
+  if (arg === undefined || arg === 'full' || arg === 'reduced') return arg;
+  return checkLoopPhones(arg.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean));
 }
 
 /** The check string one digit away from `said` (position and digit drawn from `rand`). */

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation } from '../index.ts';
 import { loadDigits, loadOog, oneDigitOff, rng, type Take } from './corpus.ts';
+import type { LoopPhones } from '../rescore.ts';
 
 export interface EvalOptions {
   data: string; oog?: string; limitPerSpeaker?: number; checkTrials?: number; workers?: number;
@@ -13,6 +14,8 @@ export interface EvalOptions {
   /** Free digit strings per speaker (default: checkTrials). */
   freeTrials?: number;
   decoderConfig?: Record<string, number | string | boolean>;
+  /** The phone loop's phones (engine default when undefined). */
+  loopPhones?: LoopPhones;
   expectedMargin?: number;
   oogThreshold?: number;
   checkTemplateRatio?: number;
@@ -87,7 +90,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, loopPhones: o.loopPhones, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;

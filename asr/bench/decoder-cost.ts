@@ -1,0 +1,83 @@
+/**
+ * What one SoundSwallower decoder costs, by configuration:
+ * `npm run bench:asr-decoder -- --data DIR [--speaker S] [--takes N] [--reps N]`.
+ *
+ * Decodes N single-digit takes of one speaker (8 kHz, padded with 300 ms of light dither each side,
+ * resampled to 16 kHz, fed in 100 ms chunks as the worker does) on one thread, and prints the
+ * real-time factor (decode time / audio time) and the digit accuracy of each configuration: the
+ * digits grammar alone, the phone loop alone (full and reduced), both together (what a worker's
+ * slot runs), and decoder settings that were considered (ds, topn). Run it on a quiet machine: it
+ * measures wall time.
+ */
+import createModule from 'soundswallower';
+import type { Decoder } from 'soundswallower';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { createLoopDecoder, PHONES, REDUCED_LOOP_PHONES } from '../rescore.ts';
+import { DIGIT_WORDS } from '../grammar.ts';
+import { loadDigits } from './corpus.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, speaker: { type: 'string' }, takes: { type: 'string' }, reps: { type: 'string' }, help: { type: 'boolean' } } });
+if (values.help || !values.data) {
+  process.stderr.write('usage: npm run bench:asr-decoder -- --data DIR [--speaker S (default: the first)] [--takes N (40)] [--reps N (2)]\n');
+  process.exit(values.help ? 0 : 2);
+}
+const takes = Number(values.takes ?? 40), reps = Number(values.reps ?? 2);
+const all = loadDigits(values.data);
+const speaker = values.speaker ?? all[0]?.speaker;
+const mine = all.filter((t) => t.speaker === speaker).slice(0, takes);
+if (!mine.length) { process.stderr.write(`no takes of speaker ${String(speaker)} in ${values.data}\n`); process.exit(2); }
+let seed = 1;
+const utts = mine.map((t) => {
+  const pad = new Float32Array(t.audio.length + 2 * 4800);
+  pad.set(t.audio, 4800);
+  for (let i = 0; i < pad.length; i++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; pad[i]! += ((seed >> 8) / 0x7fffff - 0.5) * 0.0005; }
+  return { digit: t.digit, audio: pad };
+});
+
+const modelBase = `${path.join(path.dirname(createRequire(import.meta.url).resolve('soundswallower')), 'model')}/`;
+const ss = await createModule({ modelBase } as Parameters<typeof createModule>[0]);
+const DIGITS = `#JSGF V1.0;\ngrammar d;\npublic <r> = ${DIGIT_WORDS.join(' | ')};\n`;
+
+async function grammarDecoder(config: Record<string, number | string>): Promise<Decoder> {
+  const dec = new ss.Decoder(config);
+  await dec.initialize();
+  dec.set_config('cmn', 'batch');
+  await dec.reinitialize_audio();
+  dec.set_grammar(DIGITS);
+  return dec;
+}
+
+async function run(label: string, o: { grammar?: boolean; loop?: readonly string[]; settings?: Record<string, number> }): Promise<void> {
+  const config = { hmm: path.join(modelBase, 'en-us'), loglevel: 'FATAL', samprate: 16000, ...o.settings };
+  const decs: Decoder[] = [];
+  const dec = o.grammar === false ? null : await grammarDecoder(config);
+  if (dec) decs.push(dec);
+  if (o.loop) decs.push(await createLoopDecoder(ss, config, o.loop));
+  let ms = 0, secs = 0, right = 0;
+  for (let r = 0; r < reps; r++) {
+    for (const u of utts) {
+      const t0 = performance.now();
+      for (const d of decs) d.start();
+      for (let i = 0; i < u.audio.length; i += 1600) for (const d of decs) d.process_audio(u.audio.subarray(i, i + 1600));
+      for (const d of decs) d.stop();
+      ms += performance.now() - t0; secs += u.audio.length / 16000;
+      if (dec && dec.get_text().trim() === DIGIT_WORDS[u.digit]) right++;
+    }
+  }
+  for (const d of decs) d.delete();
+  const acc = dec ? (right / (reps * utts.length)).toFixed(3) : '—';
+  process.stdout.write(`${label.padEnd(36)} rtf ${(ms / 1000 / secs).toFixed(4)}  digits right ${acc}\n`);
+}
+
+process.stdout.write(`${utts.length} takes of ${speaker} × ${reps}\n`);
+await run('grammar alone', {});
+await run(`phone loop alone, full (${PHONES.length})`, { grammar: false, loop: PHONES });
+await run(`phone loop alone, reduced (${REDUCED_LOOP_PHONES.length})`, { grammar: false, loop: REDUCED_LOOP_PHONES });
+await run('grammar + full loop', { loop: PHONES });
+await run('grammar + reduced loop (default)', { loop: REDUCED_LOOP_PHONES });
+await run('grammar alone, ds=2', { settings: { ds: 2 } });
+await run('grammar alone, topn=2', { settings: { topn: 2 } });
+process.exit(0);
