@@ -4,11 +4,15 @@
  */
 import client from 'prom-client';
 
+/** Why an audio frame is not processed (the `reason` label of voiceman_audio_frames_dropped_total). */
+export const DROP_REASONS = ['before_welcome'] as const;
+
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   readonly sessions: client.Gauge;
   readonly connections: client.Gauge;
   readonly framesIn: client.Counter;
+  /** Reasons: DROP_REASONS. */
   readonly framesDropped: client.Counter<'reason'>;
   readonly bytesIn: client.Counter;
   readonly messagesIn: client.Counter<'type'>;
@@ -27,6 +31,8 @@ export class GatewayMetrics {
     this.connections = new client.Gauge({ name: 'voiceman_device_connections', help: 'Open device WebSockets', registers: [r] });
     this.framesIn = new client.Counter({ name: 'voiceman_audio_frames_total', help: 'Audio frames received', registers: [r] });
     this.framesDropped = new client.Counter({ name: 'voiceman_audio_frames_dropped_total', help: 'Audio frames received but not processed, by reason', labelNames: ['reason'], registers: [r] });
+    // Exported as 0 before the first drop, so a scraper (the bench's dropped_frames) reads "none", not "unknown".
+    for (const reason of DROP_REASONS) this.framesDropped.inc({ reason }, 0);
     this.bytesIn = new client.Counter({ name: 'voiceman_audio_bytes_total', help: 'Audio bytes received', registers: [r] });
     this.messagesIn = new client.Counter({ name: 'voiceman_device_messages_in_total', help: 'JSON messages from devices', labelNames: ['type'], registers: [r] });
     this.messagesOut = new client.Counter({ name: 'voiceman_device_messages_out_total', help: 'JSON messages to devices', labelNames: ['type'], registers: [r] });

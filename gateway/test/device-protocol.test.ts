@@ -101,6 +101,7 @@ t.test('health, readiness and metrics', async (t) => {
   t.match(text, /nodejs_eventloop_lag_seconds/);
   t.match(text, /voiceman_sessions\{[^}]*\} \d+/);
   t.match(text, /voiceman_turn_queue_depth/);
+  t.match(text, /voiceman_audio_frames_dropped_total\{[^}]*reason="before_welcome"[^}]*\} 0/, 'the drop counter is exported as 0 before any drop');
   d.close();
 });
 
