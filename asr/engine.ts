@@ -80,6 +80,12 @@ export class AsrEngine implements StreamHost {
   private readonly gapTimer: NodeJS.Timeout;
   private reqId = 1;
   private readonly reqs = new Map<number, (m: FromWorker) => void>();
+  /**
+   * Each session's cepstral-mean state after its last utterance (cmn.ts), handed to whichever
+   * decoder hears its next one. Kept past a stream's close (a session reopens its stream when the
+   * operator changes); bounded.
+   */
+  private readonly sessionCmn: Lru<string, Float32Array>;
 
   private constructor(private readonly opts: AsrEngineOptions, private readonly vad: VadClient, private readonly workers: WorkerHandle[]) {
     this.grammarOptions = { biasWeight: 8, fillerWeight: 0, ...opts.grammar };
@@ -87,6 +93,7 @@ export class AsrEngine implements StreamHost {
     this.decideOpts = { ...DEFAULT_DECIDE, ...opts.decide };
     this.endpoint = { ...DEFAULT_ENDPOINT, ...opts.endpoint };
     this.freeVadSlots = Array.from({ length: opts.maxStreams ?? 1024 }, (_, i) => i).reverse();
+    this.sessionCmn = new Lru(2 * (opts.maxStreams ?? 1024));
     workers.forEach((h, i) => h.w.on('message', (m: FromWorker) => this.onWorker(i, m)));
     this.gapTimer = setInterval(() => this.checkGaps(), 50);
     this.gapTimer.unref();
@@ -150,7 +157,7 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -309,6 +316,7 @@ export class AsrEngine implements StreamHost {
     this.utts.delete(u.id);
     this.release(u);
     const resultMs = performance.now() - u.endWall;
+    if (m.cmn) this.sessionCmn.set(u.stream.sessionId, m.cmn);
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
     if (this.recent.length > 200) this.recent.shift();
     u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null, m.sdConnected ?? null));

@@ -14,6 +14,8 @@ export type ToWorker =
     settings?: Record<string, number>;
     /** Words of the expected answer: rescored against a different winner (see rescore.ts). */
     expected?: string[] | null;
+    /** The session's cepstral-mean state from its last utterance (cmn.ts), or null: the decoder's own. */
+    cmn?: Float32Array | null;
   }
   | { type: 'audio'; utt: number; slot: number; pcm: Float32Array }
   | {
@@ -56,6 +58,8 @@ export type FromWorker =
     sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null;
     /** Worker CPU time spent on this utterance (ms) and how much of it after `end`. */
     cpuMs: number; finalMs: number; audioMs: number;
+    /** The decoders' cepstral-mean state after this utterance, for the session's next one (cmn.ts). */
+    cmn?: Float32Array | null;
   }
   | { type: 'matched'; id: number; match: SdMatch }
   | { type: 'featured'; id: number; frames: number; data: Float32Array }

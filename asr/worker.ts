@@ -18,6 +18,7 @@ import { Lru } from './lru.ts';
 import { comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
 import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
+import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[] }
@@ -33,6 +34,11 @@ interface Slot {
   dec: Decoder | null;
   /** Free phone-loop decoder fed the same audio (null when out-of-grammar scoring is off). */
   loop: Decoder | null;
+  /** The decoders' cepstral-mean state (cmn.ts): the session's is put in at begin, read out at end. */
+  cmn: CmnHandle | null;
+  loopCmn: CmnHandle | null;
+  /** This utterance started from its session's own state (no warm-up pass needed). */
+  seeded: boolean;
   grammar: string | null;
   utt: number;
   active: boolean;
@@ -84,24 +90,31 @@ async function init(): Promise<void> {
     for (const w of base) (dict.get(w) ?? []).forEach((p, i) => lines.push(`${w}${i ? `(${i + 1})` : ''} ${p}`));
     writeFileSync(dictPath, `${lines.join('\n')}\n`);
     const config = { hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig };
+    const probe = new ss.Decoder(config);
+    const modelCmn = String(probe.get_config('cmninit')).split(',').map(Number);
+    probe.delete();
     for (let i = 0; i < opts.decoders; i++) {
-      const dec = new ss.Decoder(config);
+      // Each decoder's feature module starts from a marker cmninit, so its CMN state can be found
+      // (cmn.ts); it is reset to the model's own cmninit right after.
+      const dec = new ss.Decoder({ ...config, cmninit: cmnMarker(2 * i).join(',') });
       await dec.initialize();
       // Batch CMN measured better than live CMN on short command utterances.
       dec.set_config('cmn', 'batch');
       await dec.reinitialize_audio();
+      const cmn = CmnHandle.locate(ss, cmnMarker(2 * i), modelCmn);
       // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
-      const loop = opts.oogLoop ? await createLoopDecoder(ss, config, opts.loopPhones) : null;
-      slots.push(newSlot(dec, loop));
+      const loop = opts.oogLoop ? await createLoopDecoder(ss, { ...config, cmninit: cmnMarker(2 * i + 1).join(',') }, opts.loopPhones) : null;
+      const loopCmn = loop ? CmnHandle.locate(ss, cmnMarker(2 * i + 1), modelCmn) : null;
+      slots.push(newSlot(dec, loop, cmn, loopCmn));
     }
   } else {
-    for (let i = 0; i < opts.decoders; i++) slots.push(newSlot(null, null));
+    for (let i = 0; i < opts.decoders; i++) slots.push(newSlot(null, null, null, null));
   }
   post({ type: 'ready', decoders: slots.length });
 }
 
-function newSlot(dec: Decoder | null, loop: Decoder | null): Slot {
-  return { dec, loop, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', fed: [], expected: null, settings: {}, warm: false };
+function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', fed: [], expected: null, settings: {}, warm: false };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -175,7 +188,7 @@ function handle(m: ToWorker): void {
       const t0 = performance.now();
       const s = slotFor(m);
       if (s.active && s.dec) { s.dec.stop(); s.loop?.stop(); }
-      Object.assign(s, newSlot(s.dec, s.loop), { grammar: s.grammar, settings: s.settings, warm: s.warm, utt: m.utt, active: true, expected: m.expected ?? null });
+      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, utt: m.utt, active: true, expected: m.expected ?? null });
       if (s.dec && m.jsgf) {
         if (s.grammar !== m.key) {
           ensureWords(s.dec, m.words);
@@ -183,9 +196,15 @@ function handle(m: ToWorker): void {
           s.dec.set_grammar(m.jsgf);
           s.grammar = m.key;
         }
-        // PocketSphinx carries its cepstral mean over from the decoder's previous utterance (which
-        // may be another session's). Resetting it to the model's cmninit per utterance was measured
-        // and rejected: free 3-4 digit strings 0.62 -> 0.45 (docs/performance/asr.md, round 4).
+        // PocketSphinx carries its cepstral mean over from the decoder's previous utterance, which
+        // may be another session's: the session's own state from its last utterance is put back
+        // (cmn.ts; interleaved speakers' check strings 0.713 -> see docs/performance/asr.md round 6).
+        // Resetting to the model's cmninit per utterance was measured worse (round 4).
+        if (m.cmn && s.cmn) {
+          s.cmn.write(m.cmn, 0);
+          if (s.loopCmn && m.cmn.length >= 2 * CMN_STATE && m.cmn[2 * CMN_STATE - 1]! > 0) s.loopCmn.write(m.cmn, CMN_STATE);
+          s.seeded = true;
+        }
         s.dec.start();
         s.loop?.start();
       }
@@ -218,14 +237,15 @@ function handle(m: ToWorker): void {
       let si: { words: string[]; segs: WordSeg[] } | null = null;
       let rescore: { best: number; expected: number | null } | null = null;
       let oog: { constrained: number; loop: number; frames: number } | null = null;
+      let cmnOut: Float32Array<ArrayBuffer> | null = null;
       if (s.dec && s.grammar) {
         flushPending(s);
-        if (!s.warm) {
+        if (!s.warm && !s.seeded) {
           s.dec.stop(); s.loop?.stop();
           s.dec.start(); s.loop?.start();
           for (const a of s.fed) feed(s, a);
           s.warm = s.fed.length > 0;
-        }
+        } else if (s.seeded) s.warm = true;
         s.dec.stop();
         const al = s.dec.get_alignment();
         const segs: WordSeg[] = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t))
@@ -237,6 +257,8 @@ function handle(m: ToWorker): void {
           const loop = constrained === null ? null : pathScore(ss, s.loop);
           oog = loop === null || constrained === null ? null : { constrained, loop, frames: Math.max(1, Math.round((segs[segs.length - 1]!.endMs - segs[0]!.startMs) / 10)) };
         }
+        // Both decoders have stopped: their means now include this utterance (before any rescoring pass).
+        if (s.cmn) { const out = new Float32Array(2 * CMN_STATE); s.cmn.read(out, 0); s.loopCmn?.read(out, CMN_STATE); cmnOut = out; }
         if (ss && s.expected && si.words.length && si.words.join(' ') !== s.expected.join(' ')) {
           // Both strings forced alone over the same audio: the same search conditions for each.
           const best = scoreExpected(ss, s.dec, si.words, s.fed);
@@ -274,7 +296,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs });
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, cmn: cmnOut }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
       return;
     }
     case 'match': {

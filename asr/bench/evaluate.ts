@@ -32,8 +32,12 @@ function frame(audio: Float32Array, leadMs = 300, tailMs = 900): Int16Array {
 }
 
 /** Runs one utterance through a fresh stream and returns its result (null: no speech found). */
-export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false): Promise<AsrResult | null> {
-  const s = engine.createStream({ sessionId: 'bench', sampleRate: 16000, language: 'en', operatorId });
+/**
+ * `sessionId`: utterances of one session share the decoder's cepstral-mean state (cmn.ts); the
+ * bench gives each speaker its own, as each picker has its own device session.
+ */
+export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = 'bench'): Promise<AsrResult | null> {
+  const s = engine.createStream({ sessionId, sampleRate: 16000, language: 'en', operatorId });
   s.setExpectation(e);
   const pcm = frame(audio);
   const done = new Promise<AsrResult | null>((resolve) => {
