@@ -1,0 +1,51 @@
+/**
+ * Does one picker's speech change how another's is heard? `npm run diag:asr-sessions -- --data DIR [--n N] [--decoders K]`.
+ *
+ * N check strings (2–3 digits joined with 100–250 ms gaps, expected = said) per speaker, recognised
+ * one at a time through the real pipeline in three orders: each speaker's in a row with a session
+ * per speaker; all speakers interleaved with a session per speaker (as on a shared server); and
+ * interleaved through one session for everybody (what a pooled decoder did before the session's
+ * cepstral mean was kept per session, cmn.ts). Prints check_accept per order and speaker.
+ */
+import { parseArgs } from 'node:util';
+import { AsrEngine } from '../index.ts';
+import { loadDigits, rng } from './corpus.ts';
+import { recognise, join, CMDS } from './evaluate.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoders: { type: 'string' }, help: { type: 'boolean' } } });
+if (values.help || !values.data) {
+  process.stderr.write('usage: npm run diag:asr-sessions -- --data DIR [--n N (60)] [--decoders K (1)]\n');
+  process.exit(values.help ? 0 : 2);
+}
+const n = Number(values.n ?? 60);
+const takes = loadDigits(values.data);
+const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
+const rand = rng(7);
+interface Trial { speaker: string; audio: Float32Array; said: string; len: number }
+const per = new Map<string, Trial[]>(speakers.map((speaker) => {
+  const mine = takes.filter((t) => t.speaker === speaker);
+  return [speaker, Array.from({ length: n }, () => {
+    const len = rand() < 0.5 ? 2 : 3;
+    const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
+    return { speaker, audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said: parts.map((p) => p.digit).join(''), len };
+  })];
+}));
+const inRow = speakers.flatMap((s) => per.get(s)!);
+const interleaved = Array.from({ length: n }, (_, i) => speakers.map((s) => per.get(s)![i]!)).flat();
+const orders: Array<[string, Trial[], (t: Trial) => string]> = [
+  ['in a row, a session per speaker', inRow, (t) => `s-${t.speaker}`],
+  ['interleaved, a session per speaker', interleaved, (t) => `s-${t.speaker}`],
+  ['interleaved, one session for all', interleaved, () => 'shared'],
+];
+for (const [label, order, session] of orders) {
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: Number(values.decoders ?? 1) });
+  const right = new Map<string, number>();
+  for (const t of order) {
+    const r = await recognise(engine, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }, undefined, false, session(t));
+    if (r?.status === 'match' && r.text === t.said) right.set(t.speaker, (right.get(t.speaker) ?? 0) + 1);
+  }
+  await engine.close();
+  const all = [...right.values()].reduce((a, b) => a + b, 0);
+  process.stdout.write(`${label.padEnd(36)} check_accept ${(all / order.length).toFixed(3)}  ${speakers.map((s) => `${s} ${((right.get(s) ?? 0) / n).toFixed(2)}`).join('  ')}\n`);
+}
+process.exit(0);
