@@ -45,6 +45,13 @@ export interface AsrEngineOptions {
   dtwBand?: number;
   /** Diagnostics: called with each utterance's raw engine outputs before fusion (bench:asr, diag:asr). */
   trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null; sd: SdMatch | null; sdSegments: SdMatch[] | null; sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null }) => void;
+  /**
+   * Keep each session's cepstral mean across its utterances, whichever pooled decoder hears them
+   * (cmn.ts). Default false: a pooled decoder carries the mean of whatever it heard last. Offline,
+   * with speakers interleaved, keeping it per session lifted check strings 0.74 -> 0.80; the live
+   * load bench showed no gain (docs/performance/asr.md, round 6), so it is opt-in.
+   */
+  sessionCmn?: boolean;
   /** Phones of the out-of-grammar phone loop: 'reduced' (default), 'full', or a list (an unknown phone throws ASR_BAD_OPTION). */
   loopPhones?: LoopPhones;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
@@ -108,7 +115,7 @@ export class AsrEngine implements StreamHost {
     const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
     const workers = await Promise.all(Array.from({ length: n }, async () => {
-      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones });
+      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, sessionCmn: opts.sessionCmn === true });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));
@@ -157,7 +164,7 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -316,7 +323,7 @@ export class AsrEngine implements StreamHost {
     this.utts.delete(u.id);
     this.release(u);
     const resultMs = performance.now() - u.endWall;
-    if (m.cmn) this.sessionCmn.set(u.stream.sessionId, m.cmn);
+    if (m.cmn && this.opts.sessionCmn === true) this.sessionCmn.set(u.stream.sessionId, m.cmn);
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
     if (this.recent.length > 200) this.recent.shift();
     u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null, m.sdConnected ?? null));

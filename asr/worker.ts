@@ -21,7 +21,7 @@ import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[] }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; sessionCmn: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
@@ -96,15 +96,16 @@ async function init(): Promise<void> {
     for (let i = 0; i < opts.decoders; i++) {
       // Each decoder's feature module starts from a marker cmninit, so its CMN state can be found
       // (cmn.ts); it is reset to the model's own cmninit right after.
-      const dec = new ss.Decoder({ ...config, cmninit: cmnMarker(2 * i).join(',') });
+      const marker = (k: number): Record<string, string> => (opts.sessionCmn ? { cmninit: cmnMarker(k).join(',') } : {});
+      const dec = new ss.Decoder({ ...config, ...marker(2 * i) });
       await dec.initialize();
       // Batch CMN measured better than live CMN on short command utterances.
       dec.set_config('cmn', 'batch');
       await dec.reinitialize_audio();
-      const cmn = CmnHandle.locate(ss, cmnMarker(2 * i), modelCmn);
+      const cmn = opts.sessionCmn ? CmnHandle.locate(ss, cmnMarker(2 * i), modelCmn) : null;
       // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
-      const loop = opts.oogLoop ? await createLoopDecoder(ss, { ...config, cmninit: cmnMarker(2 * i + 1).join(',') }, opts.loopPhones) : null;
-      const loopCmn = loop ? CmnHandle.locate(ss, cmnMarker(2 * i + 1), modelCmn) : null;
+      const loop = opts.oogLoop ? await createLoopDecoder(ss, { ...config, ...marker(2 * i + 1) }, opts.loopPhones) : null;
+      const loopCmn = loop && opts.sessionCmn ? CmnHandle.locate(ss, cmnMarker(2 * i + 1), modelCmn) : null;
       slots.push(newSlot(dec, loop, cmn, loopCmn));
     }
   } else {
@@ -197,9 +198,9 @@ function handle(m: ToWorker): void {
           s.grammar = m.key;
         }
         // PocketSphinx carries its cepstral mean over from the decoder's previous utterance, which
-        // may be another session's: the session's own state from its last utterance is put back
-        // (cmn.ts; interleaved speakers' check strings 0.713 -> see docs/performance/asr.md round 6).
-        // Resetting to the model's cmninit per utterance was measured worse (round 4).
+        // may be another session's. With sessionCmn the session's own state from its last
+        // utterance is put back (cmn.ts, docs/performance/asr.md round 6). Resetting to the
+        // model's cmninit per utterance was measured worse (round 4).
         if (m.cmn && s.cmn) {
           s.cmn.write(m.cmn, 0);
           if (s.loopCmn && m.cmn.length >= 2 * CMN_STATE && m.cmn[2 * CMN_STATE - 1]! > 0) s.loopCmn.write(m.cmn, CMN_STATE);

@@ -1,20 +1,22 @@
 /**
- * Does one picker's speech change how another's is heard? `npm run diag:asr-sessions -- --data DIR [--n N] [--decoders K]`.
+ * Does one picker's speech change how another's is heard? `npm run diag:asr-sessions -- --data DIR [--n N] [--decoders K] [--ready]`.
  *
  * N check strings (2–3 digits joined with 100–250 ms gaps, expected = said) per speaker, recognised
  * one at a time through the real pipeline in three orders: each speaker's in a row with a session
  * per speaker; all speakers interleaved with a session per speaker (as on a shared server); and
  * interleaved through one session for everybody (what a pooled decoder did before the session's
- * cepstral mean was kept per session, cmn.ts). Prints check_accept per order and speaker.
+ * cepstral mean was kept per session, cmn.ts; `sessionCmn` on). Prints check_accept per order and speaker.
+ * `--ready`: each check string follows a flite "ready" in the same session (a voice per speaker),
+ * as in the load bench, where command words are synthesised and digits recorded.
  */
 import { parseArgs } from 'node:util';
 import { AsrEngine } from '../index.ts';
-import { loadDigits, rng } from './corpus.ts';
+import { FLITE_VOICES, loadDigits, rng, synth } from './corpus.ts';
 import { recognise, join, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoders: { type: 'string' }, help: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoders: { type: 'string' }, ready: { type: 'boolean' }, help: { type: 'boolean' } } });
 if (values.help || !values.data) {
-  process.stderr.write('usage: npm run diag:asr-sessions -- --data DIR [--n N (60)] [--decoders K (1)]\n');
+  process.stderr.write('usage: npm run diag:asr-sessions -- --data DIR [--n N (60)] [--decoders K (1)] [--ready]\n');
   process.exit(values.help ? 0 : 2);
 }
 const n = Number(values.n ?? 60);
@@ -37,10 +39,13 @@ const orders: Array<[string, Trial[], (t: Trial) => string]> = [
   ['interleaved, a session per speaker', interleaved, (t) => `s-${t.speaker}`],
   ['interleaved, one session for all', interleaved, () => 'shared'],
 ];
+const ready = new Map(speakers.map((s, i) => [s, values.ready ? synth('ready', FLITE_VOICES[i % FLITE_VOICES.length]!) : null]));
 for (const [label, order, session] of orders) {
-  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: Number(values.decoders ?? 1) });
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: Number(values.decoders ?? 1), sessionCmn: true });
   const right = new Map<string, number>();
   for (const t of order) {
+    const word = ready.get(t.speaker);
+    if (word) await recognise(engine, word, { kind: 'ready', commands: CMDS }, undefined, false, session(t));
     const r = await recognise(engine, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }, undefined, false, session(t));
     if (r?.status === 'match' && r.text === t.said) right.set(t.speaker, (right.get(t.speaker) ?? 0) + 1);
   }

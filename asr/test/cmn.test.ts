@@ -19,10 +19,10 @@ const mine = [synth('four two seven', 'slt'), synth('four two seven', 'slt')];
 const others = [synth('nine nine one', 'awb'), synth('three three three', 'rms'), synth('eight oh five', 'kal')];
 
 /** Runs `order` (session id + audio) on a fresh one-decoder engine; returns the decoder's path score of each. */
-async function run(order: Array<[string, Float32Array]>): Promise<Array<{ words: string[] | null; score: number | null }>> {
+async function run(order: Array<[string, Float32Array]>, opts: { sessionCmn: boolean } = { sessionCmn: true }): Promise<Array<{ words: string[] | null; score: number | null }>> {
   const out: Array<{ words: string[] | null; score: number | null }> = [];
   let last: { words: string[] | null; oog: OogScore | null } = { words: null, oog: null };
-  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 1, trace: (x) => { last = { words: x.siWords, oog: x.oog }; } });
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 1, sessionCmn: opts.sessionCmn, trace: (x) => { last = { words: x.siWords, oog: x.oog }; } });
   try {
     for (const [session, audio] of order) {
       last = { words: null, oog: null };
@@ -41,4 +41,6 @@ t.test("another session's speech in between leaves a session's next utterance ex
   // The decoder's own (pooled) mean would have moved: without the session's state the score differs.
   const pooled = await run([['one', mine[0]!], ...others.map((o): [string, Float32Array] => ['two', o]), ['three', mine[1]!]]);
   t.not(pooled.at(-1)!.score, alone[1]!.score, 'a new session meets the decoder as the last one left it (carried over, as before)');
+  const off = await run([['picker-a', mine[0]!], ...others.map((o): [string, Float32Array] => ['picker-b', o]), ['picker-a', mine[1]!]], { sessionCmn: false });
+  t.same(off.at(-1), pooled.at(-1), 'sessionCmn off (the default): the decoder carries its own mean, whoever spoke');
 });

@@ -12,6 +12,7 @@ export const asr = {
   biasWeight: num('ASR_BIAS_WEIGHT', 8, 'Expected-answer bias for digit strings: > 0 = on (grammar = expected + its one-digit neighbours), 0 = free grammar', 0, 1000),
   fillerWeight: num('ASR_FILLER_WEIGHT', 0, 'Filler-word out-of-grammar branch: > 0 = on (measured: rejects 98 % OOG but also 52 % of right answers; keep 0)', 0, 100),
   oogThreshold: num('ASR_OOG_THRESHOLD', 15, 'Out-of-grammar rejection: (free phone loop − grammar) decoder score per 10 ms of speech above this rejects (0 = off; a phone-loop decoder per slot, ~1.5–2x decoding CPU)', 0, 1000),
+  sessionCmn: bool('ASR_SESSION_CMN', false, "Keep each session's cepstral mean across its utterances on pooled decoders (off: a decoder carries whatever it heard last; offline +6 points on interleaved speakers, no gain in the live bench: docs/performance/asr.md round 6)"),
   loopPhones: oneOf('ASR_LOOP_PHONES', 'reduced', ['reduced', 'full'] as const, 'Phones of the out-of-grammar phone loop: reduced (27, every digit phone; the loop ~1/4 cheaper, rejection unchanged, free digit strings -0.02; docs/performance/asr.md round 6) or full (all 39)'),
   freeDigitsSilprob: num('ASR_FREE_DIGITS_SILPROB', 0.5, 'Silence probability in the decoder for free digit strings (operator number, PIN); higher = fewer inserted digits', 0, 1),
   freeDigitsPip: num('ASR_FREE_DIGITS_PIP', 0.1, 'Phone insertion penalty for free digit strings (< 1 penalises; measured 0.1)', 0, 1),
