@@ -17,7 +17,7 @@ import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { FILLER_PREFIX } from './grammar.ts';
-import { createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
+import { createDecoder, createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
@@ -90,23 +90,22 @@ async function init(): Promise<void> {
     for (const w of base) (dict.get(w) ?? []).forEach((p, i) => lines.push(`${w}${i ? `(${i + 1})` : ''} ${p}`));
     writeFileSync(dictPath, `${lines.join('\n')}\n`);
     const config = { hmm: path.join(opts.modelBase, opts.model), dict: dictPath, loglevel: 'FATAL', samprate: 16000, ...opts.decoderConfig };
-    const probe = new ss.Decoder(config);
-    const modelCmn = String(probe.get_config('cmninit')).split(',').map(Number);
-    probe.delete();
+    // sessionCmn: each decoder's feature module starts from a marker cmninit, so its CMN state can
+    // be found (cmn.ts); it is reset to the model's own cmninit right after.
+    let modelCmn: number[] = [];
+    if (opts.sessionCmn) {
+      const probe = new ss.Decoder(config);
+      modelCmn = String(probe.get_config('cmninit')).split(',').map(Number);
+      probe.delete();
+    }
+    const marker = (k: number): Record<string, string> => (opts.sessionCmn ? { cmninit: cmnMarker(k).join(',') } : {});
+    const locate = (k: number): CmnHandle | null => (opts.sessionCmn ? CmnHandle.locate(ss!, cmnMarker(k), modelCmn) : null);
     for (let i = 0; i < opts.decoders; i++) {
-      // Each decoder's feature module starts from a marker cmninit, so its CMN state can be found
-      // (cmn.ts); it is reset to the model's own cmninit right after.
-      const marker = (k: number): Record<string, string> => (opts.sessionCmn ? { cmninit: cmnMarker(k).join(',') } : {});
-      const dec = new ss.Decoder({ ...config, ...marker(2 * i) });
-      await dec.initialize();
-      // Batch CMN measured better than live CMN on short command utterances.
-      dec.set_config('cmn', 'batch');
-      await dec.reinitialize_audio();
-      const cmn = opts.sessionCmn ? CmnHandle.locate(ss, cmnMarker(2 * i), modelCmn) : null;
+      const dec = await createDecoder(ss, { ...config, ...marker(2 * i) });
+      const cmn = locate(2 * i);
       // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
       const loop = opts.oogLoop ? await createLoopDecoder(ss, { ...config, ...marker(2 * i + 1) }, opts.loopPhones) : null;
-      const loopCmn = loop && opts.sessionCmn ? CmnHandle.locate(ss, cmnMarker(2 * i + 1), modelCmn) : null;
-      slots.push(newSlot(dec, loop, cmn, loopCmn));
+      slots.push(newSlot(dec, loop, cmn, loop ? locate(2 * i + 1) : null));
     }
   } else {
     for (let i = 0; i < opts.decoders; i++) slots.push(newSlot(null, null, null, null));
@@ -203,7 +202,8 @@ function handle(m: ToWorker): void {
         // model's cmninit per utterance was measured worse (round 4).
         if (m.cmn && s.cmn) {
           s.cmn.write(m.cmn, 0);
-          if (s.loopCmn && m.cmn.length >= 2 * CMN_STATE && m.cmn[2 * CMN_STATE - 1]! > 0) s.loopCmn.write(m.cmn, CMN_STATE);
+          // Every worker has the same decoders, so the state holds a loop part exactly when a loop exists.
+          s.loopCmn?.write(m.cmn, CMN_STATE);
           s.seeded = true;
         }
         s.dec.start();

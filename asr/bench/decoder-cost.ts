@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createLoopDecoder, PHONES, REDUCED_LOOP_PHONES } from '../rescore.ts';
+import { createDecoder, createLoopDecoder, PHONES, REDUCED_LOOP_PHONES } from '../rescore.ts';
 import { DIGIT_WORDS } from '../grammar.ts';
 import { loadDigits } from './corpus.ts';
 
@@ -42,10 +42,7 @@ const ss = await createModule({ modelBase } as Parameters<typeof createModule>[0
 const DIGITS = `#JSGF V1.0;\ngrammar d;\npublic <r> = ${DIGIT_WORDS.join(' | ')};\n`;
 
 async function grammarDecoder(config: Record<string, number | string>): Promise<Decoder> {
-  const dec = new ss.Decoder(config);
-  await dec.initialize();
-  dec.set_config('cmn', 'batch');
-  await dec.reinitialize_audio();
+  const dec = await createDecoder(ss, config);
   dec.set_grammar(DIGITS);
   return dec;
 }

@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { AsrEngine } from '../index.ts';
 import { FLITE_VOICES, loadDigits, rng, synth } from './corpus.ts';
-import { recognise, join, CMDS } from './evaluate.ts';
+import { recognise, checkTrials, CMDS } from './evaluate.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoders: { type: 'string' }, ready: { type: 'boolean' }, help: { type: 'boolean' } } });
 if (values.help || !values.data) {
@@ -23,15 +23,9 @@ const n = Number(values.n ?? 60);
 const takes = loadDigits(values.data);
 const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
 const rand = rng(7);
-interface Trial { speaker: string; audio: Float32Array; said: string; len: number }
-const per = new Map<string, Trial[]>(speakers.map((speaker) => {
-  const mine = takes.filter((t) => t.speaker === speaker);
-  return [speaker, Array.from({ length: n }, () => {
-    const len = rand() < 0.5 ? 2 : 3;
-    const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
-    return { speaker, audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150)), said: parts.map((p) => p.digit).join(''), len };
-  })];
-}));
+type Trial = ReturnType<typeof checkTrials>[number] & { speaker: string };
+const per = new Map<string, Trial[]>(speakers.map((speaker) => [speaker,
+  checkTrials(takes.filter((t) => t.speaker === speaker), n, rand).map((t) => ({ ...t, speaker }))]));
 const inRow = speakers.flatMap((s) => per.get(s)!);
 const interleaved = Array.from({ length: n }, (_, i) => speakers.map((s) => per.get(s)![i]!)).flat();
 const orders: Array<[string, Trial[], (t: Trial) => string]> = [

@@ -31,10 +31,10 @@ function frame(audio: Float32Array, leadMs = 300, tailMs = 900): Int16Array {
   return out;
 }
 
-/** Runs one utterance through a fresh stream and returns its result (null: no speech found). */
 /**
- * `sessionId`: utterances of one session share the decoder's cepstral-mean state (cmn.ts); the
- * bench gives each speaker its own, as each picker has its own device session.
+ * Runs one utterance through a fresh stream and returns its result (null: no speech found).
+ * `sessionId`: with the engine's `sessionCmn`, utterances of one session share its cepstral-mean
+ * state (cmn.ts); diag:asr-sessions gives each speaker its own, as each picker has a device session.
  */
 export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = 'bench'): Promise<AsrResult | null> {
   const s = engine.createStream({ sessionId, sampleRate: 16000, language: 'en', operatorId });
@@ -78,7 +78,7 @@ export interface SpeakerRow {
 }
 
 /** 2–3 digit check strings from these takes joined with 100–250 ms gaps, and a string one digit away. */
-function checkTrials(from: Take[], n: number, rand: () => number): { audio: Float32Array; said: string; other: string; len: number }[] {
+export function checkTrials(from: Take[], n: number, rand: () => number): { audio: Float32Array; said: string; other: string; len: number }[] {
   return Array.from({ length: n }, () => {
     const len = rand() < 0.5 ? 2 : 3;
     const parts = Array.from({ length: len }, () => from[Math.floor(rand() * from.length)]!);
