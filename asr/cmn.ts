@@ -5,10 +5,10 @@
  * PocketSphinx normalises cepstra by a running mean (live CMN): `sum` and `nframe` accumulate
  * over every frame a decoder hears, and `mean` = sum / nframe is renewed at the end of each
  * utterance. Decoders are pooled across sessions, so a decoder's mean was whatever mix of pickers
- * it heard last: with the four fsdd-dev speakers interleaved on one decoder, check strings were
- * accepted 0.713 of the time against 0.787 when each speaker's utterances came in a row, and 0.792
- * interleaved with this (docs/performance/asr.md, round 6; the live load bench showed no gain,
- * hence opt-in). Resetting to the model's `cmninit` on every utterance was worse still (round 4): the
+ * it heard last: with the four fsdd-dev speakers interleaved through one decoder state, check
+ * strings were accepted 0.742 of the time, against 0.808 with a state per session and 0.813 with
+ * each speaker's utterances in a row (diag:asr-sessions, docs/performance/asr.md round 6; the
+ * live load bench showed no gain, hence opt-in). Resetting to the model's `cmninit` on every utterance was worse still (round 4): the
  * mean must adapt, but to the session's own voice and channel.
  *
  * SoundSwallower does not expose the CMN state, so this reaches into the module's heap (as
