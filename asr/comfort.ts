@@ -22,6 +22,17 @@ export function comfortLevel(x: Float32Array): number {
   return Math.max(2 / 32768, Math.min(cap, rms[Math.floor(rms.length * 0.1)]! * 1.7));
 }
 
+/** Samples of `x` in 10 ms blocks that are not digital silence (what `comfortLevel` measures). */
+export function audibleSamples(x: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i + BLOCK <= x.length; i += BLOCK) {
+    let e = 0;
+    for (let j = 0; j < BLOCK; j++) e += x[i + j]! * x[i + j]!;
+    if (Math.sqrt(e / BLOCK) > ZERO) n += BLOCK;
+  }
+  return n;
+}
+
 /** A noise generator's state: start each utterance from `newNoise()` so that equal audio gets equal noise. */
 export interface NoiseState { s: number }
 export const newNoise = (): NoiseState => ({ s: 2654435761 });

@@ -4,7 +4,7 @@
  * resumes (so the decoder sees at most `tailMs` of it at the end); ends on trailing silence,
  * on a shorter silence when the hypothesis is already complete, or at the maximum length.
  */
-import type { EndpointSettings } from './types.ts';
+import type { EndpointSettings, EndReason } from './types.ts';
 
 export const WIN = 512;
 export const WIN_MS = 32;
@@ -12,7 +12,7 @@ export const WIN_MS = 32;
 export interface EndpointSink {
   start(preRoll: Float32Array, atMs: number): void;
   audio(x: Float32Array): void;
-  end(reason: 'silence' | 'early' | 'max' | 'gap', atMs: number): void;
+  end(reason: EndReason, atMs: number): void;
 }
 
 export class Endpointer {
@@ -109,7 +109,7 @@ export class Endpointer {
     this.runWindows = [];
   }
 
-  private finish(reason: 'silence' | 'early' | 'max' | 'gap'): void {
+  private finish(reason: EndReason): void {
     let tail = Math.round(this.tailMs * 16);
     for (const h of this.held) {
       if (tail <= 0) break;

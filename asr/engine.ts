@@ -321,7 +321,7 @@ export class AsrEngine implements StreamHost {
       r?.(m);
       return;
     }
-    if (m.type === 'partial') { const u = this.utts.get(m.utt); if (u) u.stream.partial(u, m.words); return; }
+    if (m.type === 'partial') { const u = this.utts.get(m.utt); if (u) u.stream.partial(u, m.words, m.settled); return; }
     if (m.type === 'error') {
       const u = m.utt !== undefined ? this.utts.get(m.utt) : undefined;
       this.opts.onError?.(Object.assign(new Error(m.message), { code: m.code }));
@@ -341,7 +341,7 @@ export class AsrEngine implements StreamHost {
   }
 
   private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null, sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null): AsrResult {
-    const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs };
+    const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs, ...(u.endedBy ? { endedBy: u.endedBy } : {}) };
     if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
     this.opts.trace?.({ siWords, rescore, oog, sd, sdSegments, sdConnected });
     const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, sdConnected, rescore, oog }, this.decideOpts);

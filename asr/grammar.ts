@@ -52,7 +52,19 @@ export interface GrammarOptions {
   freeDigitsDecoder?: Record<string, number>;
   /** A number with a known expected value spans 0..max(2×expected, expected+9) of its range (default true). */
   numberSpan?: boolean;
+  /**
+   * Fixed-length digit strings (check digits, fixed-length or listed operator numbers) may end
+   * early once the partial hypothesis holds the full count with a settled last word (default true;
+   * false waits out the full trailing silence for them).
+   */
+  fixedEarlyEnd?: boolean;
 }
+
+/**
+ * A partial hypothesis counts as a complete answer only when its last word has lasted this long:
+ * the search's best path often ends in a word only just begun, a guess from its first phone.
+ */
+export const EARLY_END_MIN_WORD_MS = 150;
 
 /** Longest `freeDigits.known` list (the grammar holds one branch per entry). */
 export const MAX_KNOWN = 2000;
@@ -68,9 +80,8 @@ export interface CompiledGrammar {
   /** A cache key: equal keys, equal grammar. */
   key: string;
   /**
-   * Whether a complete partial hypothesis may end the utterance early. Not for fixed-length digit
-   * strings: the grammar forces the full digit count onto any prefix, so the partial is always
-   * "complete" and a pause between digits cut the string (measured: diag:asr).
+   * Whether a complete partial hypothesis (with a settled last word, EARLY_END_MIN_WORD_MS) may
+   * end the utterance early. For fixed-length digit strings only with `fixedEarlyEnd`.
    */
   earlyEnd: boolean;
   /** Decoder search settings this grammar is decoded with (over the decoder's defaults). */
@@ -184,13 +195,14 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
   const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength && !e.known ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: !fixedLength(e), decoder, heard };
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: (opts.fixedEarlyEnd ?? true) || !fixedLength(e), decoder, heard };
 }
 
 /**
- * A grammar that forces a digit count (> 1) onto any prefix: its partial hypothesis is always
- * "complete", so it must not end early at a pause between digits. A closed list (`known`) does
- * the same: its best partial path is always a whole entry.
+ * A digit string of a fixed count (> 1) or a closed list (`known`): a pause between its digits is
+ * where an early end could cut it. The partial hypothesis is the search's best path so far, which
+ * holds only the digits heard (measured on real speech: "four", "four seven", then "four seven
+ * two"), but it may briefly guess a full string while a digit is still being said.
  */
 function fixedLength(e: Expectation): boolean {
   return (e.kind === 'digits' && e.length > 1) || (e.kind === 'freeDigits' && e.maxLength > 1 && (!!e.known || e.minLength === e.maxLength));

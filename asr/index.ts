@@ -1,7 +1,7 @@
 /** Public face of asr/: the engine, its streams, the expectation and result types, template store types. */
 export { AsrEngine, type AsrEngineOptions, type AsrMetrics } from './engine.ts';
 export type { AsrStream } from './stream.ts';
-export type { Expectation, EndpointSettings, AsrResult, MatchResult, NoMatchResult, NoMatchReason, BusyEvent, ResultTiming, Language } from './types.ts';
+export type { Expectation, EndpointSettings, AsrResult, MatchResult, NoMatchResult, NoMatchReason, BusyEvent, ResultTiming, EndReason, Language } from './types.ts';
 export { DEFAULT_ENDPOINT } from './types.ts';
 export { GrammarError, KNOWN_COMMANDS, DIGIT_WORDS, compileGrammar } from './grammar.ts';
 export { TemplateError, MemoryTemplateStore, type TemplateStore, type TemplateTake } from './templates.ts';

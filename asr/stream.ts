@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { ASR_RATE, Resampler } from './audio.ts';
 import { Endpointer, WIN } from './endpointer.ts';
 import { compileGrammar, interpret, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
-import type { AsrResult, BusyEvent, EndpointSettings, Expectation, Language } from './types.ts';
+import type { AsrResult, BusyEvent, EndpointSettings, EndReason, Expectation, Language } from './types.ts';
 
 /** What a stream needs from its engine (never the whole engine). */
 export interface StreamHost {
@@ -40,6 +40,7 @@ export interface Utterance {
   buffer: Float32Array[];
   bufferLen: number;
   ended: boolean;
+  endedBy?: EndReason;
   partial: string[];
 }
 
@@ -97,7 +98,7 @@ export class StreamImpl extends EventEmitter implements AsrStream {
     this.ep = new Endpointer(endpoint, {
       start: (pre, atMs) => this.onStart(pre, atMs),
       audio: (x) => { if (this.utt) this.host.audio(this.utt, x); },
-      end: (_reason, atMs) => this.onEnd(atMs),
+      end: (reason, atMs) => this.onEnd(reason, atMs),
     });
   }
 
@@ -183,21 +184,25 @@ export class StreamImpl extends EventEmitter implements AsrStream {
     if (pre.length) this.host.audio(utt, pre);
   }
 
-  private onEnd(atMs: number): void {
+  private onEnd(reason: EndReason, atMs: number): void {
     const utt = this.utt;
     if (!utt) return;
     this.utt = null;
     utt.endMs = atMs;
+    utt.endedBy = reason;
     utt.endWall = performance.now();
     utt.ended = true;
     this.host.end(utt);
   }
 
-  /** Partial hypothesis from the decoder: enables the grammar-aware early end. */
-  partial(utt: Utterance, words: string[]): void {
+  /**
+   * Partial hypothesis from the decoder: enables the grammar-aware early end. `settled`: its last
+   * word has lasted long enough not to be the search's guess at a word only just begun.
+   */
+  partial(utt: Utterance, words: string[], settled: boolean): void {
     if (utt !== this.utt || !utt.expectation) return;
     utt.partial = words;
-    this.ep.complete = utt.grammar?.earlyEnd !== false && interpret(utt.grammar?.heard ?? utt.expectation, words).complete;
+    this.ep.complete = settled && utt.grammar?.earlyEnd !== false && interpret(utt.grammar?.heard ?? utt.expectation, words).complete;
     this.ep.poke();
   }
 

@@ -44,7 +44,14 @@ export interface ResultTiming {
   speechEndMs: number;
   /** Wall time from the end of speech being detected to the result (ms). */
   resultMs: number;
+  /**
+   * What ended the utterance: the full trailing silence, the shorter one after a complete answer
+   * (grammar-aware early end), the maximum length, or the device's gate closing.
+   */
+  endedBy?: EndReason;
 }
+
+export type EndReason = 'silence' | 'early' | 'max' | 'gap';
 
 export interface MatchResult {
   status: 'match';

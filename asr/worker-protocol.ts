@@ -43,7 +43,8 @@ export interface SdMatch {
 
 export type FromWorker =
   | { type: 'ready'; decoders: number }
-  | { type: 'partial'; utt: number; words: string[] }
+  /** `settled`: the last word has lasted at least EARLY_END_MIN_WORD_MS (grammar.ts). */
+  | { type: 'partial'; utt: number; words: string[]; settled: boolean }
   | {
     type: 'result'; utt: number;
     si: { words: string[]; segs: WordSeg[] } | null;

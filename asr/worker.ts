@@ -15,8 +15,8 @@ import { extractFeatures, trimSilence, type Features } from './features.ts';
 import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
-import { comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
-import { FILLER_PREFIX } from './grammar.ts';
+import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
+import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
@@ -27,8 +27,15 @@ const opts = workerData as WorkerOptions;
 const port = parentPort!;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-/** Audio held back until there is enough to estimate the noise floor for comfort filling. */
-const FLOOR_MS = 400;
+/**
+ * Audio held back until this much of it is not digital silence, to estimate the comfort-noise
+ * level (comfort.ts) from speech as well as the pre-roll. Counted over all audio (400 ms, the pre-roll
+ * of zeros a gated device sends included), the level came from little speech and was capped far too
+ * low: check strings streamed at once through 8 decoders 0.79 with the whole utterance's level,
+ * 0.71 with it; 400 / 600 / 800 ms not digital silence 0.75 / 0.78 / 0.78 (diag:asr-endpoint
+ * --fast, docs/performance/asr.md round 7). Shorter answers are fed whole at their end.
+ */
+const FLOOR_MS = 600;
 
 interface Slot {
   dec: Decoder | null;
@@ -46,11 +53,15 @@ interface Slot {
   samples: number;
   pending: Float32Array[];
   pendingLen: number;
+  /** Samples held so far that are not digital silence (the comfort level waits for FLOOR_MS of them). */
+  audible: number;
   fill: number | null;
   /** Comfort-noise generator, restarted per utterance (the same audio always gets the same noise). */
   noise: NoiseState;
   cpu: number;
   lastText: string;
+  /** The last partial posted had a settled last word (see `lastWordMs`). */
+  lastSettled: boolean;
   /** Audio exactly as fed to the decoder (for rescoring), and the expected answer's words. */
   fed: Float32Array[];
   expected: string[] | null;
@@ -114,7 +125,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
-  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', fed: [], expected: null, settings: {}, warm: false };
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, fed: [], expected: null, settings: {}, warm: false };
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -158,6 +169,16 @@ function flushPending(s: Slot): void {
   fillSilence(all, s.fill, s.noise);
   if (s.expected || !s.warm) s.fed.push(all);
   feed(s, all);
+}
+
+/**
+ * How long the partial hypothesis's last word has lasted so far (ms). The search's best path often
+ * ends in a word only just begun (a guess from its first phone): such a hypothesis is not evidence
+ * that the answer is complete.
+ */
+function lastWordMs(dec: Decoder): number {
+  const w = (dec.get_alignment().w ?? []).filter((x) => x.t && !/^[<[(]/.test(x.t));
+  return w.length ? w[w.length - 1]!.d * 1000 : 0;
 }
 
 function concat(parts: Float32Array[], n: number): Float32Array {
@@ -219,9 +240,15 @@ function handle(m: ToWorker): void {
       s.chunks.push(m.pcm); s.samples += m.pcm.length;
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
-        if (s.fill !== null || s.samples >= (FLOOR_MS * 16)) flushPending(s);
+        if (s.fill === null) s.audible += audibleSamples(m.pcm);
+        if (s.fill !== null || s.audible >= (FLOOR_MS * 16)) flushPending(s);
         const text = s.fill !== null ? s.dec.get_text() : '';
-        if (text !== s.lastText) { s.lastText = text; post({ type: 'partial', utt: m.utt, words: text.split(/\s+/).filter(Boolean) }); }
+        // Once the text and its last word have settled nothing changes until the text does.
+        if (text !== s.lastText || (text && !s.lastSettled)) {
+          const settled = text !== '' && lastWordMs(s.dec) >= EARLY_END_MIN_WORD_MS;
+          if (text !== s.lastText || settled !== s.lastSettled) post({ type: 'partial', utt: m.utt, words: text.split(/\s+/).filter(Boolean), settled });
+          s.lastText = text; s.lastSettled = settled;
+        }
       }
       s.cpu += performance.now() - t0;
       return;

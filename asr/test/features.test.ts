@@ -2,7 +2,7 @@ import t from 'tap';
 import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
 import { dtwDistance, matchTemplates } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
-import { comfortLevel, fillSilence, newNoise } from '../comfort.ts';
+import { audibleSamples, comfortLevel, fillSilence, newNoise } from '../comfort.ts';
 import { decide, templatesOutvote, DEFAULT_DECIDE } from '../decide.ts';
 import type { Expectation } from '../types.ts';
 
@@ -55,6 +55,15 @@ t.test('resampler keeps a tone and the length, streaming equals whole-buffer', a
 t.test('comfort noise level stays far under speech', async (t) => {
   const x = tone(300, 1000, 0.3);
   t.ok(comfortLevel(x) < 0.3 * 0.06);
+});
+
+t.test('audible samples: digital silence does not count towards the comfort level\'s window', async (t) => {
+  const x = new Float32Array(16000);
+  x.set(tone(300, 300, 0.3), 6400);
+  t.equal(audibleSamples(x), 4800, '300 ms of tone in 1 s of zeros');
+  for (let i = 0; i < 1600; i++) x[i] = ((i % 7) - 3) / 32768;
+  t.equal(audibleSamples(x), 4800, 'a few LSB of dither are still digital silence');
+  t.equal(audibleSamples(new Float32Array(100).fill(0.1)), 0, 'a partial 10 ms block is not counted');
 });
 
 t.test('comfort noise depends only on the audio: not on how it is chunked or which utterance it is', async (t) => {

@@ -6,7 +6,7 @@ import t from 'tap';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AsrEngine, MemoryTemplateStore, type AsrResult } from '../index.ts';
 import { fliteAvailable, synth } from '../bench/corpus.ts';
-import { recognise } from '../bench/evaluate.ts';
+import { recognise, join } from '../bench/evaluate.ts';
 import { DIGIT_WORDS } from '../grammar.ts';
 
 if (!fliteAvailable()) {
@@ -44,6 +44,16 @@ t.test('check digits with the expected answer: accepted when said, not turned in
   t.not(match(other).text, '421', 'a different string is not accepted as the expected one');
   const n = await recognise(engine, synth('twenty three', 'kal'), { kind: 'number', min: 1, max: 40, commands: CMDS });
   t.match(n, { status: 'match', text: '23' });
+});
+
+t.test('grammar-aware early end: check digits end after the short silence once all are heard, not at a pause after two', async (t) => {
+  const e = { kind: 'digits' as const, length: 3, expected: '427', commands: CMDS };
+  const full = await recognise(engine, synth('four two seven', 'slt'), e, undefined, true);
+  t.match(full, { status: 'match', text: '427', timing: { endedBy: 'early' } });
+  // flite's own silences make the pause ~0.5 s: longer than the early-end silence (450 ms)
+  const paused = join([synth('four two', 'slt'), synth('seven', 'slt')], [100]);
+  const r = await recognise(engine, paused, e, undefined, true);
+  t.match(r, { status: 'match', text: '427' }, 'two digits heard are not a complete answer: the pause does not end it');
 });
 
 t.test('enrolled templates fuse with the decoder; retraining one word works', async (t) => {

@@ -1,0 +1,133 @@
+/**
+ * Endpointing in real time: `npm run diag:asr-endpoint -- --data DIR [--trials N] [--streams N]
+ * [--fixed-early-end on|off] [--early-ms N] [--trailing-ms N] [--seed N] [--json]`.
+ *
+ * Check strings (2–3 digits of one speaker joined with 100–250 ms pauses, the expected answer
+ * known) and fixed-length free strings (3–4 digits, as a PIN) are streamed at real-time pace, N
+ * streams at once, through the real pipeline. Per kind it reports: right, cut (the utterance ended
+ * before the audio did), what ended each utterance (silence / early / max / gap), and the latency
+ * from the end of the audio to the result, p50 / p95. The end of the audio includes each take's own
+ * trailing silence, so the latency is an upper bound on what a picker waits; compare runs, not
+ * absolute values.
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { AsrEngine, type AsrResult, type EndReason, type Expectation } from '../index.ts';
+import { loadDigits, rng } from './corpus.ts';
+import { join, CMDS } from './evaluate.ts';
+import { floatToPcm } from '../audio.ts';
+
+const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
+  --data DIR              labelled WAVs DIGIT_SPEAKER_TAKE.wav (e.g. ../shared/speech/fsdd-dev)
+  --trials N              strings of each kind per speaker (default 25)
+  --streams N             streams at once, each at real-time pace (default 8)
+  --fixed-early-end on|off  fixed-length strings may end early (default on, the engine's default)
+  --early-ms N            earlyEndSilenceMs (default: the engine's)
+  --trailing-ms N         trailingSilenceMs (default: the engine's)
+  --seed N                trial seed (default 5)
+  --fast                  push audio as fast as it is taken (accuracy only: no early end, latency meaningless)
+  --workers N / --decoders N  recogniser threads / decoders per thread (default: the engine's)
+  --session-cmn           per-session cepstral mean (ASR_SESSION_CMN), one session per speaker
+  --json                  one JSON object instead of the table
+`;
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
+    'early-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) { process.stdout.write(HELP); process.exit(0); }
+if (!values.data) { process.stderr.write(HELP); process.exit(2); }
+const num = (v: string | undefined, name: string, dflt: number | undefined): number | undefined => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) { process.stderr.write(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`); process.exit(2); }
+  return n;
+};
+const fee = values['fixed-early-end'] ?? 'on';
+if (fee !== 'on' && fee !== 'off') { process.stderr.write(`--fixed-early-end must be on or off, got ${JSON.stringify(fee)}\n`); process.exit(2); }
+const trials = num(values.trials, 'trials', 25)!;
+const streams = Math.max(1, num(values.streams, 'streams', 8)!);
+const earlyMs = num(values['early-ms'], 'early-ms', undefined);
+const trailingMs = num(values['trailing-ms'], 'trailing-ms', undefined);
+
+const takes = loadDigits(values.data);
+const rand = rng(num(values.seed, 'seed', 5)!);
+interface Trial { kind: 'check' | 'pin'; speaker: string; said: string; audio: Float32Array; e: Expectation }
+const list: Trial[] = [];
+for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
+  const mine = takes.filter((t) => t.speaker === speaker);
+  for (const kind of ['check', 'pin'] as const) {
+    for (let i = 0; i < trials; i++) {
+      const len = kind === 'check' ? (rand() < 0.5 ? 2 : 3) : (rand() < 0.5 ? 3 : 4);
+      const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
+      const said = parts.map((p) => p.digit).join('');
+      const audio = join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150));
+      const e: Expectation = kind === 'check' ? { kind: 'digits', length: len, expected: said, commands: CMDS } : { kind: 'freeDigits', minLength: len, maxLength: len, commands: CMDS };
+      list.push({ kind, speaker, said, audio, e });
+    }
+  }
+}
+
+const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
+const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
+const engine = await AsrEngine.load({ grammar: { biasWeight: 8, fixedEarlyEnd: fee === 'on' }, endpoint, sessionCmn: values['session-cmn'], workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
+const LEAD_MS = 300, TAIL_MS = 1500;
+
+/** Streams one trial at real-time pace (20 ms frames); the result and when it came, in ms since the first frame. */
+async function stream(t: Trial, sessionId: string): Promise<{ r: AsrResult | null; atMs: number }> {
+  const pcm = new Int16Array(Math.round((LEAD_MS + TAIL_MS) * 16) + t.audio.length);
+  pcm.set(floatToPcm(t.audio), Math.round(LEAD_MS * 16));
+  const s = engine.createStream({ sessionId, sampleRate: 16000, language: 'en' });
+  s.setExpectation(t.e);
+  const t0 = performance.now();
+  let got: { r: AsrResult | null; atMs: number } | null = null;
+  s.on('result', (r) => { got ??= { r, atMs: performance.now() - t0 }; });
+  s.on('busy', () => { got ??= { r: null, atMs: performance.now() - t0 }; });
+  for (let i = 0, k = 0; i < pcm.length && !got; i += 320, k++) {
+    const wait = t0 + k * 20 - performance.now();
+    if (wait > 1 && !values.fast) await new Promise((res) => setTimeout(res, wait));
+    s.pushFrame(pcm.subarray(i, i + 320));
+  }
+  const deadline = performance.now() + 10000;
+  while (!got && performance.now() < deadline) await new Promise((res) => setTimeout(res, 10));
+  s.close();
+  return got ?? { r: null, atMs: performance.now() - t0 };
+}
+
+interface Row { right: number; rejected: number; cut: number; n: number; endedBy: Record<EndReason | 'none', number>; latency: number[] }
+const rows: Record<string, Row> = {};
+let next = 0;
+await Promise.all(Array.from({ length: streams }, async () => {
+  while (next < list.length) {
+    const t = list[next++]!;
+    const { r, atMs } = await stream(t, values['session-cmn'] ? t.speaker : `s${next}`);
+    const audioEnd = LEAD_MS + t.audio.length / 16;
+    const row = (rows[t.kind] ??= { right: 0, rejected: 0, cut: 0, n: 0, endedBy: { silence: 0, early: 0, max: 0, gap: 0, none: 0 }, latency: [] });
+    row.n++;
+    if (r?.status === 'match' && r.text === t.said) row.right++;
+    if (r?.status === 'nomatch') row.rejected++;
+    if (r && r.timing.speechEndMs < audioEnd - 200) row.cut++;
+    row.endedBy[r?.timing.endedBy ?? 'none']++;
+    if (r) row.latency.push(atMs - audioEnd);
+  }
+}));
+await engine.close();
+const out = {
+  fixed_early_end: fee, fast: values.fast, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
+  kinds: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, {
+    n: r.n, right: +(r.right / r.n).toFixed(3), rejected: r.rejected, cut: r.cut, ended_by: r.endedBy,
+    latency_p50_ms: Math.round(pct(r.latency, 50)), latency_p95_ms: Math.round(pct(r.latency, 95)),
+  }])),
+};
+if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+else {
+  process.stdout.write(`fixed-length early end ${fee}, ${streams} real-time streams, ${trials} strings per kind per speaker\n`);
+  process.stdout.write('kind   n    right  rej  cut  silence early  max  gap  none  after-audio p50 / p95 ms\n');
+  for (const [k, r] of Object.entries(out.kinds)) {
+    const e = r.ended_by;
+    process.stdout.write(`${k.padEnd(6)} ${String(r.n).padEnd(4)} ${r.right.toFixed(3)}  ${String(r.rejected).padEnd(4)} ${String(r.cut).padEnd(4)} ${String(e.silence).padEnd(7)} ${String(e.early).padEnd(5)} ${String(e.max).padEnd(4)} ${String(e.gap).padEnd(4)} ${String(e.none).padEnd(5)} ${r.latency_p50_ms} / ${r.latency_p95_ms}\n`);
+  }
+}
