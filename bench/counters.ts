@@ -9,6 +9,12 @@ export interface TurnRecordB {
   gapMs: number;
   decisionMs: number;
   reprompt: boolean;
+  /**
+   * This answer was to a reprompt of the same question (the last one was misheard or rejected).
+   * A picker repeats a string the recogniser got wrong until it gets it right, so retries weigh
+   * hard strings more than an offline evaluation does; first attempts compare with bench:asr.
+   */
+  retry: boolean;
   interrupted: boolean;
   /** Answered on the keypad (no speech): not in the voice latency or accuracy figures. */
   typed: boolean;
@@ -16,6 +22,8 @@ export interface TurnRecordB {
   asked: PromptMsg | null;
   prompt: PromptMsg;
 }
+
+export interface NodeStats { n: number; correct: number; wrong: number; nomatch: number; first_n: number; first_correct: number }
 
 export interface TurnSink { turn(t: TurnRecordB): void }
 
@@ -58,11 +66,14 @@ export class TurnStats implements TurnSink {
   reprompts = 0;
   interrupted = 0;
   typed = 0;
-  /** Per question node: answers, correct, wrong, no-match (voice answers only). */
-  byNode = new Map<string, { n: number; correct: number; wrong: number; nomatch: number }>();
+  /** First attempts at a question (not retries after a reprompt), and how many of them were right. */
+  firstN = 0;
+  firstCorrect = 0;
+  /** Per question node: answers, correct, wrong, no-match, and first attempts (voice answers only). */
+  byNode = new Map<string, NodeStats>();
   private window: Array<{ t: number; ok: boolean }> = [];
   /** The first `keep` measured turns, for turns.jsonl (what was said, what was understood). */
-  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; typed: boolean; next: string }> = [];
+  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; next: string }> = [];
   keep = 20000;
 
   /** Forgets everything (the ramp and warm-up are not measured). */
@@ -70,6 +81,7 @@ export class TurnStats implements TurnSink {
     this.gap = new Samples();
     this.decision = new Samples();
     this.turns = this.withResult = this.correct = this.wrong = this.noResult = this.reprompts = this.interrupted = this.typed = 0;
+    this.firstN = this.firstCorrect = 0;
     this.byNode = new Map();
     this.window = [];
     this.log.length = 0;
@@ -80,7 +92,7 @@ export class TurnStats implements TurnSink {
     if (this.log.length < this.keep) {
       this.log.push({
         t: Math.round(t.at), node: t.asked?.node ?? '', said: t.said, recognized: t.recognized,
-        gap: Math.round(t.gapMs), decision: Math.round(t.decisionMs), reprompt: t.reprompt, typed: t.typed, next: t.prompt.text.slice(0, 80),
+        gap: Math.round(t.gapMs), decision: Math.round(t.decisionMs), reprompt: t.reprompt, retry: t.retry, typed: t.typed, next: t.prompt.text.slice(0, 80),
       });
     }
     if (t.interrupted) { this.interrupted += 1; return; }
@@ -89,15 +101,22 @@ export class TurnStats implements TurnSink {
     this.gap.add(t.gapMs, t.at);
     this.decision.add(t.decisionMs, t.at);
     const key = t.asked?.node ?? '?';
-    const nodeStats = this.byNode.get(key) ?? { n: 0, correct: 0, wrong: 0, nomatch: 0 };
+    const nodeStats = this.byNode.get(key) ?? { n: 0, correct: 0, wrong: 0, nomatch: 0, first_n: 0, first_correct: 0 };
     this.byNode.set(key, nodeStats);
     nodeStats.n += 1;
+    const ok = t.recognized !== null && normAnswer(t.recognized) === normAnswer(t.said);
+    if (!t.retry) {
+      this.firstN += 1; nodeStats.first_n += 1;
+      if (ok) { this.firstCorrect += 1; nodeStats.first_correct += 1; }
+    }
     if (t.recognized === null) { this.noResult += 1; nodeStats.nomatch += 1; return; }
     this.withResult += 1;
-    const ok = normAnswer(t.recognized) === normAnswer(t.said);
     if (ok) { this.correct += 1; nodeStats.correct += 1; } else { this.wrong += 1; nodeStats.wrong += 1; }
     this.window.push({ t: t.at, ok });
   }
+
+  /** Correct / first attempts at a question (retries after a reprompt left out). */
+  accuracyFirst(): number { return this.firstN ? this.firstCorrect / this.firstN : NaN; }
 
   /** Correct / answers that got a recognition result or a rejection. */
   accuracy(): number {

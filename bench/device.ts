@@ -68,6 +68,8 @@ export class SimDevice {
   private lastPrompt: PromptMsg | null = null;
   private silenceIdx = 0;
   private questionText = '';
+  /** The answer being given is to a reprompt of the same question. */
+  private retry = false;
   /** When the prompt being spoken ends (0 = not speaking). */
   private ttsEndAt = 0;
 
@@ -166,6 +168,7 @@ export class SimDevice {
     const ttsMs = Math.min(4000, 300 + p.text.length * 70);
     if (this.ttsEndAt === 0) this.event('tts_started');
     this.ttsEndAt = Math.max(this.ttsEndAt, now) + ttsMs;
+    const reprompt = this.lastPrompt !== null && isReprompt(this.lastPrompt, p, this.questionText);
     if (this.answer && (this.st === St.Waiting || this.st === St.Speaking)) {
       const interrupted = this.st === St.Speaking && this.pos <= (this.utt?.speechEndIndex ?? 0);
       this.o.turns.turn({
@@ -176,7 +179,8 @@ export class SimDevice {
         // the server's input ended with the text (typed answers) or the last frame (voice)
         decisionMs: interrupted ? NaN : now - (this.answer.sendText || this.answer.keypad ? this.speechEndAt : this.lastFrameAt),
         typed: this.answer.keypad === true,
-        reprompt: this.lastPrompt !== null && isReprompt(this.lastPrompt, p, this.questionText),
+        reprompt,
+        retry: this.retry,
         interrupted,
         asked: this.lastPrompt,
         prompt: p,
@@ -187,6 +191,7 @@ export class SimDevice {
     }
     this.recognized = null;
     this.utt = null;
+    this.retry = reprompt;
     this.answer = this.o.script.answer(p, this.o.picker);
     if (!this.answer) { this.st = St.Listening; this.wakeAt = Infinity; return; }
     // the question as first asked at this node (escalations add words before or after it)

@@ -25,6 +25,7 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --devices FILE        JSON array of {deviceId, token} for --target
   --pid PID             the target gateway's process id, for /proc CPU and RSS
   --gateway-env K=V     extra setting for the started gateway (repeatable)
+  --keep-db             keep the started gateway's database (its turn log: hypotheses, confidences) and print its URL
   --out DIR             where result.json and report.html go (default bench/results/<time>)
   --json                print the result as one JSON object on stdout
   --compare FILE        compare with a previous result.json; exit 1 on a regression
@@ -49,7 +50,7 @@ export interface BenchOptions {
   gatewayEnv: Record<string, string>;
   out: string; json: boolean; compare?: string; result?: string; threshold: number;
   findCapacity: boolean; gapLimitMs: number; start: number; step: number; maxSessions: number; stepDurationS: number;
-  connectRate: number; seed: number; label: string; quiet: boolean; help: boolean;
+  connectRate: number; seed: number; label: string; quiet: boolean; help: boolean; keepDb: boolean;
 }
 
 export class OptionError extends Error {
@@ -85,7 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         'find-capacity': { type: 'boolean' }, 'gap-limit': { type: 'string' }, start: { type: 'string' },
         step: { type: 'string' }, 'max-sessions': { type: 'string' }, 'step-duration': { type: 'string' },
         'connect-rate': { type: 'string' }, seed: { type: 'string' }, label: { type: 'string' },
-        quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'keep-db': { type: 'boolean' },
       },
     }).values;
   } catch (err) {
@@ -105,6 +106,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new OptionError('--target must be on this machine (127.0.0.1): the bench only loads local gateways');
     if (!v.devices) throw new OptionError('--target needs --devices FILE (a JSON array of {deviceId, token})');
   }
+  if (v['keep-db'] && v.target) throw new OptionError('--keep-db is for the gateway the bench starts; with --target the database is yours');
   if (v.result && !v.compare) throw new OptionError('--result is only used with --compare');
   const gatewayEnv: Record<string, string> = {};
   for (const kv of v['gateway-env'] ?? []) {
@@ -142,6 +144,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     seed: int('seed', v.seed, 1, 0, 2 ** 31),
     label: v.label ?? '',
     quiet: v.quiet ?? false,
+    keepDb: v['keep-db'] ?? false,
     help: v.help ?? false,
   };
 }

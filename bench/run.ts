@@ -41,10 +41,12 @@ export interface BenchResult {
   decision_p50_ms: number | null;
   decision_p95_ms: number | null;
   accuracy: number | null;
+  /** Accuracy of first attempts only (not retries after a reprompt): what compares with bench:asr. */
+  accuracy_first: number | null;
   reprompt_rate: number | null;
   voice_turns: number;
   typed_turns: number;
-  accuracy_by_node: Record<string, { n: number; correct: number; wrong: number; nomatch: number; accuracy: number | null }>;
+  accuracy_by_node: Record<string, { n: number; correct: number; wrong: number; nomatch: number; first_n: number; first_correct: number; accuracy: number | null; accuracy_first: number | null }>;
   no_match_rate: number | null;
   errors: number;
   errors_during_ramp: number;
@@ -146,11 +148,12 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     decision_p50_ms: round(ts.decision.p(50)),
     decision_p95_ms: round(ts.decision.p(95)),
     accuracy: o.mode === 'picking' ? round(ts.accuracy(), 4) : null,
+    accuracy_first: o.mode === 'picking' ? round(ts.accuracyFirst(), 4) : null,
     reprompt_rate: o.mode === 'picking' && measured ? round(ts.reprompts / measured, 4) : null,
     no_match_rate: o.mode === 'picking' && measured - ts.typed > 0 ? round(ts.noResult / (measured - ts.typed), 4) : null,
     voice_turns: measured - ts.typed,
     typed_turns: ts.typed,
-    accuracy_by_node: o.mode !== 'picking' ? {} : Object.fromEntries([...ts.byNode.entries()].sort().map(([k, v]) => [k, { ...v, accuracy: round(v.correct / v.n, 4) }])),
+    accuracy_by_node: o.mode !== 'picking' ? {} : Object.fromEntries([...ts.byNode.entries()].sort().map(([k, v]) => [k, { ...v, accuracy: round(v.correct / v.n, 4), accuracy_first: v.first_n ? round(v.first_correct / v.first_n, 4) : null }])),
     errors: Object.values(errKinds).reduce((a, b) => a + b, 0),
     errors_during_ramp: rampErrors,
     error_kinds: errKinds,

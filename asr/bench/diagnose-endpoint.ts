@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { AsrEngine, type AsrResult, type EndReason, type Expectation } from '../index.ts';
-import { loadDigits, rng } from './corpus.ts';
+import { FLITE_VOICES, loadDigits, rng, synth } from './corpus.ts';
 import { join, CMDS } from './evaluate.ts';
 import { floatToPcm } from '../audio.ts';
 
@@ -27,6 +27,9 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --seed N                trial seed (default 5)
   --fast                  push audio as fast as it is taken (accuracy only: no early end, latency meaningless)
   --workers N / --decoders N  recogniser threads / decoders per thread (default: the engine's)
+  --ready                 before each string the stream says "ready" in a flite voice, as the
+                          bench's pickers do (their digits are recorded, their commands synthesised)
+  --shuffle               speakers interleaved (as pickers share the decoders), not one after another
   --session-cmn           per-session cepstral mean (ASR_SESSION_CMN), one session per speaker
   --json                  one JSON object instead of the table
 `;
@@ -34,7 +37,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
 const { values } = parseArgs({
   options: {
     data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
-    'early-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    'early-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, ready: { type: 'boolean', default: false }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -72,11 +75,14 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
 }
 
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
+if (values.shuffle) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
 const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
 const engine = await AsrEngine.load({ grammar: { biasWeight: 8, fixedEarlyEnd: fee === 'on' }, endpoint, sessionCmn: values['session-cmn'], workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
 const LEAD_MS = 300, TAIL_MS = 1500;
 
 /** Streams one trial at real-time pace (20 ms frames); the result and when it came, in ms since the first frame. */
+const READY = values.ready ? FLITE_VOICES.map((v) => synth('ready', v)) : [];
+
 async function stream(t: Trial, sessionId: string): Promise<{ r: AsrResult | null; atMs: number }> {
   const pcm = new Int16Array(Math.round((LEAD_MS + TAIL_MS) * 16) + t.audio.length);
   pcm.set(floatToPcm(t.audio), Math.round(LEAD_MS * 16));
@@ -103,7 +109,9 @@ let next = 0;
 await Promise.all(Array.from({ length: streams }, async () => {
   while (next < list.length) {
     const t = list[next++]!;
-    const { r, atMs } = await stream(t, values['session-cmn'] ? t.speaker : `s${next}`);
+    const session = values['session-cmn'] ? t.speaker : `s${next}`;
+    if (READY.length) await stream({ kind: 'check', speaker: t.speaker, said: 'ready', audio: READY[next % READY.length]!, e: { kind: 'ready', commands: CMDS } }, session);
+    const { r, atMs } = await stream(t, session);
     const audioEnd = LEAD_MS + t.audio.length / 16;
     const row = (rows[t.kind] ??= { right: 0, rejected: 0, cut: 0, n: 0, endedBy: { silence: 0, early: 0, max: 0, gap: 0, none: 0 }, latency: [] });
     row.n++;
@@ -116,7 +124,7 @@ await Promise.all(Array.from({ length: streams }, async () => {
 }));
 await engine.close();
 const out = {
-  fixed_early_end: fee, fast: values.fast, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
+  fixed_early_end: fee, fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
   kinds: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, {
     n: r.n, right: +(r.right / r.n).toFixed(3), rejected: r.rejected, cut: r.cut, ended_by: r.endedBy,
     latency_p50_ms: Math.round(pct(r.latency, 50)), latency_p95_ms: Math.round(pct(r.latency, 95)),

@@ -17,6 +17,7 @@ export const RULES: Rule[] = [
   { key: 'rss_per_idle_session_mb', better: 'lower', kind: 'rel' },
   { key: 'capacity_sessions', better: 'higher', kind: 'rel' },
   { key: 'accuracy', better: 'higher', kind: 'abs' },
+  { key: 'accuracy_first', better: 'higher', kind: 'abs' },
   { key: 'reprompt_rate', better: 'lower', kind: 'abs' },
   { key: 'errors', better: 'lower', kind: 'count' },
   { key: 'dropped_frames', better: 'lower', kind: 'count' },

@@ -14,7 +14,7 @@ export function summaryTable(r: BenchResult): string {
     ['turns, turns/s', `${r.turns}, ${f(r.turns_per_s, '', 2)}`],
     ['picker-perceived gap p50 / p95 / p99', `${f(r.gap_p50_ms)} / ${f(r.gap_p95_ms)} / ${f(r.gap_p99_ms)} ms`],
     ['server decision p50 / p95', `${f(r.decision_p50_ms)} / ${f(r.decision_p95_ms)} ms`],
-    ['recognition accuracy', pct(r.accuracy)],
+    ['recognition accuracy (first attempts)', `${pct(r.accuracy)} (${pct(r.accuracy_first ?? null)})`],
     ['reprompt rate / no-match rate', `${pct(r.reprompt_rate)} / ${pct(r.no_match_rate)}`],
     ['errors (during ramp), timeouts', `${r.errors} (${r.errors_during_ramp}), ${r.timeouts}`],
     ['client socket backlog events', String(r.client_backlog_events)],
@@ -30,7 +30,7 @@ export function summaryTable(r: BenchResult): string {
   if (r.rss_per_idle_session_mb !== undefined) rows.push(['RSS per idle session', f(r.rss_per_idle_session_mb, ' MB', 3)]);
   if (r.typed_turns) rows.push(['voice / keypad turns', `${r.voice_turns} / ${r.typed_turns}`]);
   for (const [k, v] of Object.entries(r.accuracy_by_node ?? {})) {
-    rows.push([`  ${k}`, `${v.correct}/${v.n} right, ${v.wrong} wrong, ${v.nomatch} no-match`]);
+    rows.push([`  ${k}`, `${v.correct}/${v.n} right, ${v.wrong} wrong, ${v.nomatch} no-match; first attempts ${v.first_correct ?? '?'}/${v.first_n ?? '?'}`]);
   }
   for (const [k, v] of Object.entries(r.queues_max)) rows.push([`max ${k}`, f(v, '', 2)]);
   for (const [k, v] of Object.entries(r.error_kinds)) rows.push([`error: ${k}`, String(v)]);

@@ -53,3 +53,17 @@ t.test('answers are compared normalised', async (t) => {
   t.equal(normAnswer(' 4 2 '), '42');
   t.equal(normAnswer('Say  Again'), 'say again');
 });
+
+t.test('turn stats: retries after a reprompt count in accuracy, not in first-attempt accuracy', async (t) => {
+  const { TurnStats } = await import('../counters.ts');
+  const ts = new TurnStats();
+  const asked = { type: 'prompt' as const, seq: 1, text: 'Slot 11.', language: 'en' as const, bargeIn: true, expect: { kind: 'digits' as const, length: 2, commands: [] }, node: 'picking.checkDigits' };
+  const turn = (recognized: string | null, retry: boolean, said = '51'): void => ts.turn({ at: 0, said, recognized, gapMs: 500, decisionMs: 10, reprompt: false, retry, interrupted: false, typed: false, asked, prompt: asked });
+  turn('55', false); turn('55', true); turn('55', true); turn('51', true);
+  turn('42', false, '47');
+  t.equal(ts.accuracy(), 1 / 5, 'every answer counts: the hard string four times');
+  t.equal(ts.accuracyFirst(), 0 / 2, 'first attempts: each string once');
+  turn('42', false, '42'); turn(null, false, '42');
+  t.same(ts.byNode.get('picking.checkDigits'), { n: 7, correct: 2, wrong: 4, nomatch: 1, first_n: 4, first_correct: 1 });
+  t.equal(ts.log[1]!.retry, true, 'turns.jsonl says which answers were retries');
+});
