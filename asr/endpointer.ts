@@ -13,7 +13,12 @@ export interface EndpointSink {
   start(preRoll: Float32Array, atMs: number): void;
   audio(x: Float32Array): void;
   end(reason: EndReason, atMs: number): void;
+  /** Speech has paused for PAUSE_MS: the decoder should decode what it holds (its partial drives the early end). */
+  pause(): void;
 }
+
+/** Silence after which the sink hears of a pause (well under any early-end silence). */
+export const PAUSE_MS = 96;
 
 export class Endpointer {
   private ring: Float32Array;
@@ -91,6 +96,7 @@ export class Endpointer {
     } else {
       this.held.push(x);
       this.silenceMs += WIN_MS;
+      if (this.silenceMs === PAUSE_MS) this.sink.pause();
     }
     if (this.uttMs >= this.s.maxUtteranceMs) this.finish('max');
     else if (this.silenceMs >= this.s.trailingSilenceMs) this.finish('silence');

@@ -204,6 +204,12 @@ export class AsrEngine implements StreamHost {
     this.post(h, { type: 'end', utt: utt.id, slot: utt.slot, templates: this.templatePayload(utt, h) });
   }
 
+  pause(utt: Utterance): void {
+    if (utt.worker < 0) return; // queued: it is decoded whole when a decoder frees up
+    this.sendBuffered(utt);
+    this.post(this.workers[utt.worker]!, { type: 'pause', utt: utt.id, slot: utt.slot });
+  }
+
   cancel(utt: Utterance): void {
     const qi = this.queue.indexOf(utt);
     if (qi >= 0) this.queue.splice(qi, 1);

@@ -19,6 +19,8 @@ export interface StreamHost {
   begin(stream: StreamImpl, utt: Utterance): boolean;
   audio(utt: Utterance, x: Float32Array): void;
   end(utt: Utterance): void;
+  /** Speech paused: the decoder decodes all it holds, so that a partial hypothesis comes. */
+  pause(utt: Utterance): void;
   cancel(utt: Utterance): void;
   closed(stream: StreamImpl): void;
 }
@@ -99,6 +101,7 @@ export class StreamImpl extends EventEmitter implements AsrStream {
       start: (pre, atMs) => this.onStart(pre, atMs),
       audio: (x) => { if (this.utt) this.host.audio(this.utt, x); },
       end: (reason, atMs) => this.onEnd(reason, atMs),
+      pause: () => { if (this.utt) this.host.pause(this.utt); },
     });
   }
 

@@ -28,6 +28,8 @@ export type ToWorker =
     } | null;
   }
   | { type: 'cancel'; utt: number; slot: number }
+  /** Speech paused: decode all audio held back (even before the comfort level's floor), post the partial. */
+  | { type: 'pause'; utt: number; slot: number }
   | { type: 'match'; id: number; pcm: Float32Array; templates: SerializedTemplates; tokens: string[] }
   | { type: 'features'; id: number; pcm: Float32Array };
 

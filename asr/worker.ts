@@ -33,7 +33,7 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMes
  * of zeros a gated device sends included), the level came from little speech and was capped far too
  * low: check strings streamed at once through 8 decoders 0.79 with the whole utterance's level,
  * 0.71 with it; 400 / 600 / 800 ms not digital silence 0.75 / 0.78 / 0.78 (diag:asr-endpoint
- * --fast, docs/performance/asr.md round 7). Shorter answers are fed whole at their end.
+ * --fast, docs/performance/asr.md round 7). Shorter answers are fed at their first pause (`pause`).
  */
 const FLOOR_MS = 600;
 
@@ -171,6 +171,16 @@ function flushPending(s: Slot): void {
   feed(s, all);
 }
 
+/** Posts the decoder's partial hypothesis when it (or whether its last word has settled) changed. */
+function postPartial(s: Slot, utt: number): void {
+  const text = s.fill !== null ? s.dec!.get_text() : '';
+  // Once the text and its last word have settled nothing changes until the text does.
+  if (text === s.lastText && (!text || s.lastSettled)) return;
+  const settled = text !== '' && lastWordMs(s.dec!) >= EARLY_END_MIN_WORD_MS;
+  if (text !== s.lastText || settled !== s.lastSettled) post({ type: 'partial', utt, words: text.split(/\s+/).filter(Boolean), settled });
+  s.lastText = text; s.lastSettled = settled;
+}
+
 /**
  * How long the partial hypothesis's last word has lasted so far (ms). The search's best path often
  * ends in a word only just begun (a guess from its first phone): such a hypothesis is not evidence
@@ -242,14 +252,17 @@ function handle(m: ToWorker): void {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
         if (s.fill === null) s.audible += audibleSamples(m.pcm);
         if (s.fill !== null || s.audible >= (FLOOR_MS * 16)) flushPending(s);
-        const text = s.fill !== null ? s.dec.get_text() : '';
-        // Once the text and its last word have settled nothing changes until the text does.
-        if (text !== s.lastText || (text && !s.lastSettled)) {
-          const settled = text !== '' && lastWordMs(s.dec) >= EARLY_END_MIN_WORD_MS;
-          if (text !== s.lastText || settled !== s.lastSettled) post({ type: 'partial', utt: m.utt, words: text.split(/\s+/).filter(Boolean), settled });
-          s.lastText = text; s.lastSettled = settled;
-        }
+        postPartial(s, m.utt);
       }
+      s.cpu += performance.now() - t0;
+      return;
+    }
+    case 'pause': {
+      const s = slotFor(m);
+      if (!s.active || s.utt !== m.utt || !s.dec || !s.grammar) return;
+      const t0 = performance.now();
+      flushPending(s);
+      postPartial(s, m.utt);
       s.cpu += performance.now() - t0;
       return;
     }

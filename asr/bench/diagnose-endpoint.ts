@@ -3,7 +3,7 @@
  * [--fixed-early-end on|off] [--early-ms N] [--trailing-ms N] [--seed N] [--json]`.
  *
  * Check strings (2–3 digits of one speaker joined with 100–250 ms pauses, the expected answer
- * known) and fixed-length free strings (3–4 digits, as a PIN) are streamed at real-time pace, N
+ * known), fixed-length free strings (3–4 digits, as a PIN) and single digits are streamed at real-time pace, N
  * streams at once, through the real pipeline. Per kind it reports: right, cut (the utterance ended
  * before the audio did), what ended each utterance (silence / early / max / gap), and the latency
  * from the end of the audio to the result, p50 / p95. The end of the audio includes each take's own
@@ -58,17 +58,17 @@ const trailingMs = num(values['trailing-ms'], 'trailing-ms', undefined);
 
 const takes = loadDigits(values.data);
 const rand = rng(num(values.seed, 'seed', 5)!);
-interface Trial { kind: 'check' | 'pin'; speaker: string; said: string; audio: Float32Array; e: Expectation }
+interface Trial { kind: 'check' | 'pin' | 'digit'; speaker: string; said: string; audio: Float32Array; e: Expectation }
 const list: Trial[] = [];
 for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
   const mine = takes.filter((t) => t.speaker === speaker);
-  for (const kind of ['check', 'pin'] as const) {
+  for (const kind of ['check', 'pin', 'digit'] as const) {
     for (let i = 0; i < trials; i++) {
-      const len = kind === 'check' ? (rand() < 0.5 ? 2 : 3) : (rand() < 0.5 ? 3 : 4);
+      const len = kind === 'check' ? (rand() < 0.5 ? 2 : 3) : kind === 'pin' ? (rand() < 0.5 ? 3 : 4) : 1;
       const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
       const said = parts.map((p) => p.digit).join('');
       const audio = join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150));
-      const e: Expectation = kind === 'check' ? { kind: 'digits', length: len, expected: said, commands: CMDS } : { kind: 'freeDigits', minLength: len, maxLength: len, commands: CMDS };
+      const e: Expectation = kind === 'pin' ? { kind: 'freeDigits', minLength: len, maxLength: len, commands: CMDS } : { kind: 'digits', length: len, expected: said, commands: CMDS };
       list.push({ kind, speaker, said, audio, e });
     }
   }
