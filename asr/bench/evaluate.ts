@@ -71,6 +71,23 @@ export function join(parts: Float32Array[], gapsMs: number[]): Float32Array {
   return out;
 }
 
+/**
+ * At most `n` of these takes, the same share of each digit (the lowest take numbers). Files are
+ * listed digit by digit, so the first `n` of them were mostly zeros and ones: until 2026-12-01 a
+ * `--limit` subsample measured si / sd3 / fused (and enrolled check strings) on those digits only.
+ */
+export function balanced(takes: Take[], n: number): Take[] {
+  if (!Number.isFinite(n) || takes.length <= n) return takes;
+  const digits = [...new Set(takes.map((t) => t.digit))];
+  const each = Math.ceil(n / digits.length);
+  const seen = new Map<number, number>();
+  return [...takes].sort((a, b) => a.take - b.take).filter((t) => {
+    const k = seen.get(t.digit) ?? 0;
+    seen.set(t.digit, k + 1);
+    return k < each;
+  }).sort((a, b) => a.digit - b.digit || a.take - b.take);
+}
+
 export interface SpeakerRow {
   speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number;
   /** Check strings from takes not used for enrollment, recognised with the operator's templates. */
@@ -111,8 +128,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       if (enr.length) await si.enroll(opId, String(d), enr.map((t) => ({ pcm: t.audio, sampleRate: 16000 })));
     }
     await sd.loadTemplates(opId);
-    const test = mine.filter((t) => t.take > 2).filter((_, i, a) => i < lim || a.length <= lim);
-    const siSet = mine.filter((_, i) => i < lim * 1.06);
+    const test = balanced(mine.filter((t) => t.take > 2), lim);
+    const siSet = balanced(mine, lim * 1.06);
     const siRes = await pool(siSet, conc, (t) => recognise(si, t.audio, digitE));
     siRes.forEach((r) => { if (r) resultMs.push(r.timing.resultMs); });
     const ok = (r: AsrResult | null, t: Take): boolean => r?.status === 'match' && r.text === String(t.digit);
