@@ -54,8 +54,9 @@ export interface GrammarOptions {
   numberSpan?: boolean;
   /**
    * Fixed-length digit strings (check digits, fixed-length or listed operator numbers) may end
-   * early once the partial hypothesis holds the full count with a settled last word (default true;
-   * false waits out the full trailing silence for them).
+   * early once the partial hypothesis holds the full count with a settled last word. Default
+   * false (they wait out the full trailing silence): ~200 ms faster offline with no loss, but the
+   * spoken end-to-end test heard a PIN "5041" as "5044" with it on under load (round 7).
    */
   fixedEarlyEnd?: boolean;
 }
@@ -195,7 +196,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
   const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength && !e.known ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: (opts.fixedEarlyEnd ?? true) || !fixedLength(e), decoder, heard };
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: (opts.fixedEarlyEnd ?? false) || !fixedLength(e), decoder, heard };
 }
 
 /**

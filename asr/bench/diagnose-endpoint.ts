@@ -21,7 +21,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --data DIR              labelled WAVs DIGIT_SPEAKER_TAKE.wav (e.g. ../shared/speech/fsdd-dev)
   --trials N              strings of each kind per speaker (default 25)
   --streams N             streams at once, each at real-time pace (default 8)
-  --fixed-early-end on|off  fixed-length strings may end early (default on, the engine's default)
+  --fixed-early-end on|off  fixed-length strings may end early (default off, the engine's default)
   --early-ms N            earlyEndSilenceMs (default: the engine's)
   --trailing-ms N         trailingSilenceMs (default: the engine's)
   --seed N                trial seed (default 5)
@@ -49,7 +49,7 @@ const num = (v: string | undefined, name: string, dflt: number | undefined): num
   if (!Number.isInteger(n) || n < 0) { process.stderr.write(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`); process.exit(2); }
   return n;
 };
-const fee = values['fixed-early-end'] ?? 'on';
+const fee = values['fixed-early-end'] ?? 'off';
 if (fee !== 'on' && fee !== 'off') { process.stderr.write(`--fixed-early-end must be on or off, got ${JSON.stringify(fee)}\n`); process.exit(2); }
 const trials = num(values.trials, 'trials', 25)!;
 const streams = Math.max(1, num(values.streams, 'streams', 8)!);

@@ -57,7 +57,7 @@ t.test('interpret normalises text', async (t) => {
   t.equal(interpret({ kind: 'ready', commands: ['ready'] }, ['ready']).isCommand, false);
 });
 
-t.test('free digit strings carry their own decoder settings; fixed-length strings end early unless the site turns it off', async (t) => {
+t.test('free digit strings carry their own decoder settings; fixed-length strings end early only with fixedEarlyEnd', async (t) => {
   const free = compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 10, commands: cmds });
   t.same(free.decoder, { silprob: 0.5, pip: 0.1, wip: 0.1 });
   t.ok(free.earlyEnd);
@@ -66,14 +66,14 @@ t.test('free digit strings carry their own decoder settings; fixed-length string
   t.not(custom.key, compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 8, commands: [] }).key, 'settings are part of the cache key');
   const check = compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8 });
   t.same(check.decoder, {});
-  t.equal(check.earlyEnd, true, 'the partial holds only the digits heard, so a complete one is evidence (grammar.ts)');
-  t.equal(compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8, fixedEarlyEnd: false }).earlyEnd, false);
+  t.equal(check.earlyEnd, false, 'off by default (round 7)');
+  t.equal(compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8, fixedEarlyEnd: true }).earlyEnd, true, 'the partial holds only the digits heard, so a complete one is evidence (grammar.ts)');
   t.equal(compileGrammar({ kind: 'digits', length: 1, commands: cmds }, { fixedEarlyEnd: false }).earlyEnd, true, 'one digit is not a fixed-length string');
   t.same(compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 1, commands: [] }).decoder, {}, 'one digit: decoder defaults');
   const pin = compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds });
   t.same(pin.decoder, {}, 'a fixed length (site setting) cannot get digits inserted: no insertion penalties');
-  t.equal(pin.earlyEnd, true, 'and, like check digits, it ends early once complete');
-  t.equal(compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds }, { fixedEarlyEnd: false }).earlyEnd, false);
+  t.equal(pin.earlyEnd, false, 'and, like check digits, it waits out the trailing silence by default');
+  t.equal(compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds }, { fixedEarlyEnd: true }).earlyEnd, true);
 });
 
 t.test('a roster (freeDigits.known) closes the grammar to those numbers', async (t) => {
@@ -82,8 +82,8 @@ t.test('a roster (freeDigits.known) closes the grammar to those numbers', async 
   t.match(g.jsgf, /<answer> = \(one zero one\) \| \(one zero two\) \| \(one zero one zero\);/);
   t.notMatch(g.jsgf, /<d> <d>/, 'no free digit branch');
   t.same(g.decoder, {}, 'no insertion penalties: nothing can be inserted');
-  t.equal(g.earlyEnd, true, 'the partial is the best path so far, a prefix while digits are still being said');
-  t.equal(compileGrammar(e, { fixedEarlyEnd: false }).earlyEnd, false);
+  t.equal(g.earlyEnd, false);
+  t.equal(compileGrammar(e, { fixedEarlyEnd: true }).earlyEnd, true, 'the partial is the best path so far, a prefix while digits are still being said');
   t.equal(interpret(e, ['one', 'zero', 'four']).text, null, 'a number nobody has is no answer');
   t.same(interpret(e, ['one', 'zero', 'two']), { text: '102', isCommand: false, complete: true });
   t.equal(interpret(e, ['one', 'zero', 'one']).complete, false, '101 may go on to 1010');

@@ -16,7 +16,7 @@ if (!fliteAvailable()) {
 
 const CMDS = ['repeat', 'say again', 'skip', 'how much more', 'sign off'];
 const store = new MemoryTemplateStore();
-const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 4, templateStore: store });
+const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 4, templateStore: store, grammar: { fixedEarlyEnd: true } });
 t.teardown(() => engine.close());
 
 const match = (r: AsrResult | null): { text?: string; status?: string } => (r ?? {}) as { text?: string; status?: string };
@@ -46,7 +46,7 @@ t.test('check digits with the expected answer: accepted when said, not turned in
   t.match(n, { status: 'match', text: '23' });
 });
 
-t.test('grammar-aware early end: check digits end after the short silence once all are heard, not at a pause after two', async (t) => {
+t.test('grammar-aware early end (fixedEarlyEnd): check digits end after the short silence once all are heard, not at a pause after two', async (t) => {
   const e = { kind: 'digits' as const, length: 3, expected: '427', commands: CMDS };
   const full = await recognise(engine, synth('four two seven', 'slt'), e, undefined, true);
   t.match(full, { status: 'match', text: '427', timing: { endedBy: 'early' } });
