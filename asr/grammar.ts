@@ -56,7 +56,7 @@ export interface GrammarOptions {
    * Fixed-length digit strings (check digits, fixed-length or listed operator numbers) may end
    * early once the partial hypothesis holds the full count with a settled last word. Default
    * false (they wait out the full trailing silence): ~200 ms faster offline with no loss, but the
-   * spoken end-to-end test heard a PIN "5041" as "5044" with it on under load (round 7).
+   * spoken end-to-end test misheard fixed-length sign-on strings with it on (3 of 6 runs, round 7).
    */
   fixedEarlyEnd?: boolean;
 }
