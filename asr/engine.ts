@@ -52,6 +52,14 @@ export interface AsrEngineOptions {
    * load bench showed no gain (docs/performance/asr.md, round 6), so it is opt-in.
    */
   sessionCmn?: boolean;
+  /**
+   * Comfort-noise level from 600 ms of the utterance that are not digital silence, and a decode of
+   * all held audio at each pause (so short answers still get a partial). Off (the default): the
+   * level comes from the first 400 ms of audio, pre-roll included. Measured better offline and
+   * live (docs/performance/asr.md round 7), but the spoken end-to-end test misheard sign-on strings
+   * with it on; opt-in until that is understood.
+   */
+  comfortFromSpeech?: boolean;
   /** Phones of the out-of-grammar phone loop: 'reduced' (default), 'full', or a list (an unknown phone throws ASR_BAD_OPTION). */
   loopPhones?: LoopPhones;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
@@ -126,7 +134,7 @@ export class AsrEngine implements StreamHost {
     const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
     const workers = await Promise.all(Array.from({ length: n }, async () => {
-      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, sessionCmn: opts.sessionCmn === true });
+      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech === true });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));
@@ -205,6 +213,7 @@ export class AsrEngine implements StreamHost {
   }
 
   pause(utt: Utterance): void {
+    if (this.opts.comfortFromSpeech !== true) return;
     if (utt.worker < 0) return; // queued: it is decoded whole when a decoder frees up
     this.sendBuffered(utt);
     this.post(this.workers[utt.worker]!, { type: 'pause', utt: utt.id, slot: utt.slot });

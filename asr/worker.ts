@@ -21,21 +21,21 @@ import { createDecoder, createLoopDecoder, pathScore, scoreExpected } from './re
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; sessionCmn: boolean }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; sessionCmn: boolean; comfortFromSpeech: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 /**
- * Audio held back until this much of it is not digital silence, to estimate the comfort-noise
- * level (comfort.ts) from speech as well as the pre-roll. Counted over all audio (400 ms, the pre-roll
- * of zeros a gated device sends included), the level came from little speech and was capped far too
- * low: check strings streamed at once through 8 decoders 0.79 with the whole utterance's level,
- * 0.71 with it; 400 / 600 / 800 ms not digital silence 0.75 / 0.78 / 0.78 (diag:asr-endpoint
- * --fast, docs/performance/asr.md round 7). Shorter answers are fed at their first pause (`pause`).
+ * Audio held back to estimate the comfort-noise level (comfort.ts). By default the first 400 ms of
+ * audio, the pre-roll of zeros a gated device sends included; with `comfortFromSpeech`, 600 ms that
+ * are not digital silence. From 400 ms of audio the level comes from little speech and is capped
+ * far too low: check strings streamed at once through 8 decoders 0.79 with the whole utterance's
+ * level, 0.71 with it; 400 / 600 / 800 ms not digital silence 0.75 / 0.78 / 0.78 (diag:asr-endpoint
+ * --fast, docs/performance/asr.md round 7). With it, shorter answers are fed at their first pause.
  */
-const FLOOR_MS = 600;
+const FLOOR_MS = opts.comfortFromSpeech ? 600 : 400;
 
 interface Slot {
   dec: Decoder | null;
@@ -251,7 +251,7 @@ function handle(m: ToWorker): void {
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
         if (s.fill === null) s.audible += audibleSamples(m.pcm);
-        if (s.fill !== null || s.audible >= (FLOOR_MS * 16)) flushPending(s);
+        if (s.fill !== null || (opts.comfortFromSpeech ? s.audible : s.samples) >= (FLOOR_MS * 16)) flushPending(s);
         postPartial(s, m.utt);
       }
       s.cpu += performance.now() - t0;
