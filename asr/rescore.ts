@@ -22,6 +22,11 @@ export function pathScore(ss: SoundSwallowerModule, dec: Decoder): number | null
   } finally { m._free(p); }
 }
 
+/** The spoken words of an alignment (silences, fillers and null transitions left out). */
+export function spokenWords<T extends { t: string }>(al: { w?: T[] }): T[] {
+  return (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t));
+}
+
 /** JSGF accepting exactly these words. */
 export function onlyGrammar(words: string[]): string {
   return `#JSGF V1.0;\ngrammar x;\npublic <r> = ${words.join(' ')};\n`;
@@ -34,7 +39,7 @@ export function scoreExpected(ss: SoundSwallowerModule, dec: Decoder, words: str
   for (const a of audio) for (let i = 0; i < a.length; i += 1600) dec.process_audio(a.subarray(i, i + 1600));
   dec.stop();
   const al = dec.get_alignment();
-  const got = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t)).map((w) => w.t.replace(/\(\d+\)$/, ''));
+  const got = spokenWords(al).map((w) => w.t.replace(/\(\d+\)$/, ''));
   if (got.join(' ') !== words.join(' ')) return null;
   return pathScore(ss, dec);
 }

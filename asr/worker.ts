@@ -17,7 +17,7 @@ import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
-import { createDecoder, createLoopDecoder, pathScore, scoreExpected } from './rescore.ts';
+import { createDecoder, createLoopDecoder, pathScore, scoreExpected, spokenWords } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
@@ -187,7 +187,7 @@ function postPartial(s: Slot, utt: number): void {
  * that the answer is complete.
  */
 function lastWordMs(dec: Decoder): number {
-  const w = (dec.get_alignment().w ?? []).filter((x) => x.t && !/^[<[(]/.test(x.t));
+  const w = spokenWords(dec.get_alignment());
   return w.length ? w[w.length - 1]!.d * 1000 : 0;
 }
 
@@ -250,7 +250,7 @@ function handle(m: ToWorker): void {
       s.chunks.push(m.pcm); s.samples += m.pcm.length;
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
-        if (s.fill === null) s.audible += audibleSamples(m.pcm);
+        if (s.fill === null && opts.comfortFromSpeech) s.audible += audibleSamples(m.pcm);
         if (s.fill !== null || (opts.comfortFromSpeech ? s.audible : s.samples) >= (FLOOR_MS * 16)) flushPending(s);
         postPartial(s, m.utt);
       }
@@ -289,7 +289,7 @@ function handle(m: ToWorker): void {
         } else if (s.seeded) s.warm = true;
         s.dec.stop();
         const al = s.dec.get_alignment();
-        const segs: WordSeg[] = (al.w ?? []).filter((w) => w.t && !/^[<[(]/.test(w.t))
+        const segs: WordSeg[] = spokenWords(al)
           .map((w) => ({ word: w.t.replace(/\(\d+\)$/, ''), startMs: w.b * 1000, endMs: (w.b + w.d) * 1000 }));
         si = { words: segs.map((x) => x.word), segs };
         if (s.loop && ss) {
