@@ -77,6 +77,16 @@ export function expectedWords(e: Expectation | null): string[] | null {
   return null;
 }
 
+/**
+ * Words of the answer the dialog knows to be right, as the decoder spells them: check digits of
+ * any length and a quantity; else null (the phone loop may wait for the grammar's winner, engine.ts).
+ */
+export function knownAnswerWords(e: Expectation | null): string[] | null {
+  if (e?.kind === 'digits' && e.expected !== undefined) return [...e.expected].map((d) => DIGIT_WORDS[Number(d)]!);
+  if (e?.kind === 'number' && e.expected !== undefined) return numberWords(e.expected);
+  return null;
+}
+
 export type Decision =
   | { status: 'match'; text: string; words: string[]; confidence: number; isCommand: boolean; confirm: boolean; si?: string; sd?: string; agree: boolean }
   | { status: 'nomatch'; reason: NoMatchReason; hypothesis?: string; confidence: number };

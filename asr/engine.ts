@@ -11,15 +11,15 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from './worker-url.ts';
 import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
-import { decide, expectedWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
+import { decide, expectedWords, knownAnswerWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
 import { TemplateError, toOperatorTemplates, type OperatorTemplates, type TemplateStore } from './templates.ts';
 import { resample } from './audio.ts';
 import { DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones, type LoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
-import type { FromWorker, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
-import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
+import type { FromWorker, LoopPass, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
+import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
 
 export interface AsrEngineOptions {
   /** Recogniser worker threads (default: defaultWorkers(), cores − 1 from 3 cores, every core on 1–2). */
@@ -64,9 +64,19 @@ export interface AsrEngineOptions {
   loopPhones?: LoopPhones;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
   oogTrace?: boolean;
+  /**
+   * When the dialog knows the right answer (check digits, a quantity), the out-of-grammar phone
+   * loop is not fed while the picker speaks: it is decoded over the held audio at the end, and
+   * only when the grammar's winner is not that answer. 'strings': answers of two or more words;
+   * 'all': every known answer; 'off': the loop always runs. Default 'off'.
+   */
+  oogDefer?: OogDefer;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
   onError?: (err: Error) => void;
 }
+
+export const OOG_DEFER = ['off', 'strings', 'all'] as const;
+export type OogDefer = (typeof OOG_DEFER)[number];
 
 export interface AsrMetrics {
   streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
@@ -74,6 +84,10 @@ export interface AsrMetrics {
   utterances: number; busyRejections: number; results: { match: number; nomatch: number };
   /** Recent (last 200) end-of-speech → result times and decode CPU / audio time. */
   resultMsP50: number; resultMsP95: number; rtf: number;
+  /** Utterances by how the phone loop took part since start (see `oogDefer`). */
+  loopPasses: Record<LoopPass, number>;
+  /** Recogniser CPU time and the audio it decoded since start (ms): their ratio is the rtf of everything. */
+  cpuMsTotal: number; audioMsTotal: number;
 }
 
 interface WorkerHandle { w: Worker; free: number[]; cache: Lru<string, true>; busy: number }
@@ -91,6 +105,13 @@ export function defaultWorkers(cores = os.availableParallelism()): number {
   return cores <= 2 ? Math.max(1, cores) : cores - 1;
 }
 
+/** The words a deferred phone loop waits for (see `oogDefer`), or null: the loop is fed as audio comes. */
+export function deferredLoopWords(e: Expectation | null, mode: OogDefer): string[] | null {
+  if (mode === 'off') return null;
+  const w = knownAnswerWords(e);
+  return w && (mode === 'all' || w.length >= 2) ? w : null;
+}
+
 export class AsrEngine implements StreamHost {
   readonly grammarOptions: GrammarOptions;
   readonly si: boolean;
@@ -103,6 +124,8 @@ export class AsrEngine implements StreamHost {
   private readonly endpoint: EndpointSettings;
   private readonly recent: { resultMs: number; cpu: number; audio: number }[] = [];
   private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0 };
+  private readonly loopPasses: Record<LoopPass, number> = { streamed: 0, deferred: 0, skipped: 0 };
+  private readonly totals = { cpuMs: 0, audioMs: 0 };
   private readonly gapTimer: NodeJS.Timeout;
   private reqId = 1;
   private readonly reqs = new Map<number, (m: FromWorker) => void>();
@@ -183,7 +206,7 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? deferredLoopWords(utt.expectation, this.opts.oogDefer ?? 'off') : null });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -350,6 +373,8 @@ export class AsrEngine implements StreamHost {
     this.release(u);
     const resultMs = performance.now() - u.endWall;
     if (m.cmn && this.opts.sessionCmn === true) this.sessionCmn.set(u.stream.sessionId, m.cmn);
+    if (m.loopPass) this.loopPasses[m.loopPass]++;
+    this.totals.cpuMs += m.cpuMs; this.totals.audioMs += m.audioMs;
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
     if (this.recent.length > 200) this.recent.shift();
     u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null, m.sdConnected ?? null));
@@ -385,7 +410,7 @@ export class AsrEngine implements StreamHost {
       decodersBusy: this.workers.reduce((a, h) => a + h.busy, 0), decodersTotal: total,
       vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
       utterances: this.counters.utterances, busyRejections: this.counters.busy, results: { match: this.counters.match, nomatch: this.counters.nomatch },
-      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0,
+      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
     };
   }
 

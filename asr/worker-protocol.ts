@@ -16,6 +16,11 @@ export type ToWorker =
     expected?: string[] | null;
     /** The session's cepstral-mean state from its last utterance (cmn.ts), or null: the decoder's own. */
     cmn?: Float32Array | null;
+    /**
+     * The answer the dialog knows to be right, as the decoder spells it: the phone loop waits for
+     * the end and is decoded only when the grammar's winner differs (null: fed as audio arrives).
+     */
+    deferLoop?: string[] | null;
   }
   | { type: 'audio'; utt: number; slot: number; pcm: Float32Array }
   | {
@@ -32,6 +37,9 @@ export type ToWorker =
   | { type: 'pause'; utt: number; slot: number }
   | { type: 'match'; id: number; pcm: Float32Array; templates: SerializedTemplates; tokens: string[] }
   | { type: 'features'; id: number; pcm: Float32Array };
+
+/** How the phone loop took part: fed as audio came, decoded at the end, or not needed (the known answer won). */
+export type LoopPass = 'streamed' | 'deferred' | 'skipped';
 
 export interface OogScore { constrained: number; loop: number; frames: number }
 
@@ -63,6 +71,8 @@ export type FromWorker =
     cpuMs: number; finalMs: number; audioMs: number;
     /** The decoders' cepstral-mean state after this utterance, for the session's next one (cmn.ts). */
     cmn?: Float32Array | null;
+    /** How the phone loop took part (absent when there is none). */
+    loopPass?: LoopPass;
   }
   | { type: 'matched'; id: number; match: SdMatch }
   | { type: 'featured'; id: number; frames: number; data: Float32Array }

@@ -19,7 +19,7 @@ import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } 
 import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, pathScore, scoreExpected, spokenWords } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
-import type { FromWorker, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
+import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; sessionCmn: boolean; comfortFromSpeech: boolean }
 
@@ -67,6 +67,17 @@ interface Slot {
   expected: string[] | null;
   /** Search settings applied to this decoder beyond its defaults. */
   settings: Record<string, number>;
+  /**
+   * The answer the dialog knows to be right, as the decoder spells it: the phone loop is not fed
+   * while the picker speaks but decoded over the held audio at the end, and only when the
+   * grammar's winner is not this answer (`oogDefer`, docs/performance/asr.md round 8). null: the
+   * loop is fed as audio arrives.
+   */
+  deferLoop: string[] | null;
+  /** The phone-loop decoder is inside an utterance (started, not yet stopped). */
+  loopOn: boolean;
+  /** The phone loop has heard speech (its own warm-up, see `warm`). */
+  loopWarm: boolean;
   /**
    * The decoder has heard speech. PocketSphinx carries its cepstral mean over from one utterance
    * to the next and starts from the model's `cmninit`, which is far from real audio: a fresh
@@ -125,7 +136,38 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
-  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, fed: [], expected: null, settings: {}, warm: false };
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
+}
+
+function startLoop(s: Slot): void {
+  if (!s.loop || s.loopOn) return;
+  s.loop.start();
+  s.loopOn = true;
+}
+
+function stopLoop(s: Slot): void {
+  if (!s.loop || !s.loopOn) return;
+  s.loopOn = false;
+  s.loop.stop();
+}
+
+/** Feeds audio to the loop as `feed` does (the same 100 ms calls, so the same search). */
+function feedLoop(s: Slot, x: Float32Array): void {
+  for (let i = 0; i < x.length; i += 1600) s.loop!.process_audio(x.subarray(i, i + 1600));
+}
+
+/**
+ * The deferred phone loop over the audio held for it: twice on a loop that has not heard speech
+ * yet (the first pass only sets its cepstral mean, as for the grammar's decoder). Left started.
+ */
+function decodeDeferredLoop(s: Slot): void {
+  const passes = s.loopWarm || s.seeded ? 1 : 2;
+  for (let p = 0; p < passes; p++) {
+    stopLoop(s);
+    startLoop(s);
+    for (const a of s.fed) feedLoop(s, a);
+  }
+  s.loopWarm = true;
 }
 
 function ensureWords(dec: Decoder, words: string[]): void {
@@ -157,7 +199,7 @@ function feed(s: Slot, x: Float32Array): void {
   if (!s.dec) return;
   for (let i = 0; i < x.length; i += 1600) {
     s.dec.process_audio(x.subarray(i, i + 1600));
-    s.loop?.process_audio(x.subarray(i, i + 1600));
+    if (s.loopOn) s.loop!.process_audio(x.subarray(i, i + 1600));
   }
 }
 
@@ -167,7 +209,7 @@ function flushPending(s: Slot): void {
   s.pending = []; s.pendingLen = 0;
   if (s.fill === null) s.fill = comfortLevel(all);
   fillSilence(all, s.fill, s.noise);
-  if (s.expected || !s.warm) s.fed.push(all);
+  if (s.expected || !s.warm || s.deferLoop) s.fed.push(all);
   feed(s, all);
 }
 
@@ -218,8 +260,8 @@ function handle(m: ToWorker): void {
     case 'begin': {
       const t0 = performance.now();
       const s = slotFor(m);
-      if (s.active && s.dec) { s.dec.stop(); s.loop?.stop(); }
-      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, utt: m.utt, active: true, expected: m.expected ?? null });
+      if (s.active && s.dec) { s.dec.stop(); stopLoop(s); }
+      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, loopWarm: s.loopWarm, utt: m.utt, active: true, expected: m.expected ?? null, deferLoop: m.deferLoop ?? null });
       if (s.dec && m.jsgf) {
         if (s.grammar !== m.key) {
           ensureWords(s.dec, m.words);
@@ -238,7 +280,7 @@ function handle(m: ToWorker): void {
           s.seeded = true;
         }
         s.dec.start();
-        s.loop?.start();
+        if (!s.deferLoop) startLoop(s);
       }
       s.cpu += performance.now() - t0;
       return;
@@ -268,7 +310,7 @@ function handle(m: ToWorker): void {
     }
     case 'cancel': {
       const s = slotFor(m);
-      if (s.active && s.utt === m.utt) { if (s.dec && s.grammar) { s.dec.stop(); s.loop?.stop(); } s.active = false; s.chunks = []; s.pending = []; }
+      if (s.active && s.utt === m.utt) { if (s.dec && s.grammar) { s.dec.stop(); stopLoop(s); } s.active = false; s.chunks = []; s.pending = []; s.fed = []; }
       return;
     }
     case 'end': {
@@ -279,22 +321,29 @@ function handle(m: ToWorker): void {
       let rescore: { best: number; expected: number | null } | null = null;
       let oog: { constrained: number; loop: number; frames: number } | null = null;
       let cmnOut: Float32Array<ArrayBuffer> | null = null;
+      let loopPass: LoopPass | undefined;
       if (s.dec && s.grammar) {
         flushPending(s);
         if (!s.warm && !s.seeded) {
-          s.dec.stop(); s.loop?.stop();
-          s.dec.start(); s.loop?.start();
+          const loopToo = s.loopOn;
+          s.dec.stop(); stopLoop(s);
+          s.dec.start(); if (loopToo) startLoop(s);
           for (const a of s.fed) feed(s, a);
           s.warm = s.fed.length > 0;
         } else if (s.seeded) s.warm = true;
+        if (s.loopOn) s.loopWarm ||= s.warm;
         s.dec.stop();
         const al = s.dec.get_alignment();
         const segs: WordSeg[] = spokenWords(al)
           .map((w) => ({ word: w.t.replace(/\(\d+\)$/, ''), startMs: w.b * 1000, endMs: (w.b + w.d) * 1000 }));
         si = { words: segs.map((x) => x.word), segs };
         if (s.loop && ss) {
-          s.loop.stop();
-          const constrained = segs.length ? pathScore(ss, s.dec) : null;
+          // A deferred loop is decoded only when the grammar's winner is not the known answer.
+          const known = s.deferLoop !== null && si.words.join(' ') === s.deferLoop.join(' ');
+          if (s.deferLoop && !known && segs.length) decodeDeferredLoop(s);
+          loopPass = !s.deferLoop ? 'streamed' : known ? 'skipped' : 'deferred';
+          stopLoop(s);
+          const constrained = segs.length && !known ? pathScore(ss, s.dec) : null;
           const loop = constrained === null ? null : pathScore(ss, s.loop);
           oog = loop === null || constrained === null ? null : { constrained, loop, frames: Math.max(1, Math.round((segs[segs.length - 1]!.endMs - segs[0]!.startMs) / 10)) };
         }
@@ -337,7 +386,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, cmn: cmnOut }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, cmn: cmnOut, ...(loopPass ? { loopPass } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
       return;
     }
     case 'match': {

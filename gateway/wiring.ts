@@ -97,7 +97,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
           oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin,
         },
-        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech,
+        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, oogDefer: a.oogDefer,
         templateCache: a.templateCache,
         templateStore: new PgTemplateStore(d.pool),
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),
@@ -112,6 +112,9 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
       m.gauge('voiceman_asr_busy_rejections', 'Utterances refused as busy since start', () => engine.metrics().busyRejections);
       m.gauge('voiceman_asr_result_p95_ms', 'End of speech to result, p95 of the last 200 (ms)', () => engine.metrics().resultMsP95);
       m.gauge('voiceman_asr_rtf', 'Decode CPU time / audio time of the last 200 utterances', () => engine.metrics().rtf);
+      for (const pass of ['streamed', 'deferred', 'skipped'] as const) {
+        m.gauge(`voiceman_asr_loop_${pass}`, `Utterances whose out-of-grammar phone loop was ${pass === 'skipped' ? 'not needed (the known answer won)' : pass === 'deferred' ? 'decoded at the end' : 'fed as audio came'}, since start`, () => engine.metrics().loopPasses[pass]);
+      }
     }
     const engine = asr;
     const deps = {

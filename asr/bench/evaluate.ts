@@ -4,7 +4,7 @@
  * fusion), fed faster than real time, with silence around it as a device would send.
  */
 import { performance } from 'node:perf_hooks';
-import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation } from '../index.ts';
+import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation, type OogDefer } from '../index.ts';
 import { loadDigits, loadOog, oneDigitOff, rng, type Take } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
 
@@ -18,6 +18,8 @@ export interface EvalOptions {
   loopPhones?: LoopPhones;
   /** The engine's comfortFromSpeech (ASR_COMFORT_FROM_SPEECH). */
   comfortFromSpeech?: boolean;
+  /** The engine's oogDefer (ASR_OOG_DEFER); undefined = the engine's default. */
+  oogDefer?: OogDefer;
   expectedMargin?: number;
   oogThreshold?: number;
   checkTemplateRatio?: number;
@@ -113,7 +115,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -187,6 +189,17 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const oog = loadOog(o.oog);
   const oogRes = await pool(oog, conc, (a) => recognise(si, a, digitE));
   const m = si.metrics();
+  // The same out-of-grammar speech where the dialog knows the right answer: a check string
+  // (2–3 digits) and a quantity (1–12). Anything accepted is a false accept.
+  const krand = rng((o.seed ?? 7) * 104729);
+  const known = oog.map(() => {
+    const len = krand() < 0.5 ? 2 : 3;
+    return { check: Array.from({ length: len }, () => String(Math.floor(krand() * 10))).join(''), qty: 1 + Math.floor(krand() * 12) };
+  });
+  const oogCheck = await pool(oog.map((a, i) => ({ a, k: known[i]! })), conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }));
+  const oogQty = await pool(oog.map((a, i) => ({ a, k: known[i]! })), conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }));
+  const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
+  const { loopPasses, cpuMsTotal, audioMsTotal } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
   const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
   resultMs.sort((a, b) => a - b);
@@ -196,6 +209,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),
     oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
+    oog_check_accept: accepted(oogCheck), oog_qty_accept: accepted(oogQty), loop_passes: loopPasses,
+    rtf_all: audioMsTotal ? cpuMsTotal / audioMsTotal : 0,
     false_rejection: falseRej / inGrammar,
     p95_result_ms: rtMs[Math.floor(rtMs.length * 0.95)] ?? 0, p50_result_ms: rtMs[Math.floor(rtMs.length * 0.5)] ?? 0, rtf: m.rtf,
     p95_result_ms_batch: resultMs[Math.floor(resultMs.length * 0.95)] ?? 0, no_result: noResult,
