@@ -67,8 +67,11 @@ export interface AsrEngineOptions {
   /**
    * When the dialog knows the right answer (check digits, a quantity), the out-of-grammar phone
    * loop is not fed while the picker speaks: it is decoded over the held audio at the end, and
-   * only when the grammar's winner is not that answer. 'strings': answers of two or more words;
-   * 'all': every known answer; 'off': the loop always runs. Default 'off'.
+   * only when the grammar's winner is not that answer. 'strings' (default): answers of two or more
+   * words; 'all': every known answer; 'off': the loop always runs. Measured (docs/performance/asr.md
+   * round 8): accuracy and false accepts unchanged with 'strings', live gateway CPU at 120 pickers
+   * 134 → 116 % of one core; 'all' 99 %, but it let more out-of-grammar words through as a
+   * single-word quantity (0.33 → 0.43 of 60), so it is opt-in.
    */
   oogDefer?: OogDefer;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
@@ -206,7 +209,7 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? deferredLoopWords(utt.expectation, this.opts.oogDefer ?? 'off') : null });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? deferredLoopWords(utt.expectation, this.opts.oogDefer ?? 'strings') : null });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
