@@ -209,7 +209,7 @@ function flushPending(s: Slot): void {
   s.pending = []; s.pendingLen = 0;
   if (s.fill === null) s.fill = comfortLevel(all);
   fillSilence(all, s.fill, s.noise);
-  if (s.expected || !s.warm || s.deferLoop) s.fed.push(all);
+  if (s.expected || !s.warm || s.deferLoop || (s.loopOn && !s.loopWarm)) s.fed.push(all);
   feed(s, all);
 }
 
@@ -331,7 +331,13 @@ function handle(m: ToWorker): void {
           for (const a of s.fed) feed(s, a);
           s.warm = s.fed.length > 0;
         } else if (s.seeded) s.warm = true;
-        if (s.loopOn) s.loopWarm ||= s.warm;
+        else if (s.loopOn && !s.loopWarm) {
+          // The grammar's decoder is warm but the loop never heard speech (its earlier utterances
+          // all waited for a known answer): the stream was its first pass; this is its second.
+          stopLoop(s); startLoop(s);
+          for (const a of s.fed) feedLoop(s, a);
+        }
+        if (s.loopOn) s.loopWarm ||= s.fed.length > 0 || s.seeded;
         s.dec.stop();
         const al = s.dec.get_alignment();
         const segs: WordSeg[] = spokenWords(al)
