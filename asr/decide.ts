@@ -47,7 +47,7 @@ export interface DecideOptions {
   connectedMargin: number;
 }
 
-export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 15, checkTemplateRatio: 0.95, sdOverSiRatio: 0.9, connectedMargin: 0.3 };
+export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 20, checkTemplateRatio: 0.95, sdOverSiRatio: 0.9, connectedMargin: 0.3 };
 
 export interface DecideInput {
   expectation: Expectation;

@@ -62,6 +62,15 @@ export interface AsrEngineOptions {
   comfortFromSpeech?: boolean;
   /** Phones of the out-of-grammar phone loop: 'reduced' (default), 'full', or a list (an unknown phone throws ASR_BAD_OPTION). */
   loopPhones?: LoopPhones;
+  /**
+   * The phone loop on context-independent phones with acoustic scores every second frame
+   * (`LOOP_FAST` in rescore.ts; default true): less than half the loop's cost and better
+   * separation at `decide.oogThreshold` 20 (docs/performance/asr.md round 8). false: the
+   * context-dependent loop, whose threshold was 15.
+   */
+  loopFast?: boolean;
+  /** SoundSwallower settings of the phone-loop decoders only (over the above, rescore.ts); measurement. */
+  loopConfig?: Record<string, number | string | boolean>;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
   oogTrace?: boolean;
   /**
@@ -160,7 +169,7 @@ export class AsrEngine implements StreamHost {
     const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
     const workers = await Promise.all(Array.from({ length: n }, async () => {
-      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech === true });
+      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, loopConfig: opts.loopConfig ?? {}, loopFast: opts.loopFast !== false, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech === true });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));

@@ -8,4 +8,5 @@ export { TemplateError, MemoryTemplateStore, type TemplateStore, type TemplateTa
 export type { Features } from './features.ts';
 export { FEAT_DIM } from './features.ts';
 export type { DecideOptions } from './decide.ts';
+export { DEFAULT_DECIDE } from './decide.ts';
 export { oogPerFrame } from './decide.ts';

@@ -107,13 +107,23 @@ export async function createDecoder(ss: SoundSwallowerModule, config: Record<str
 export const LOOP_SEARCH: Readonly<Record<string, number>> = { beam: 1e-20, pbeam: 1e-20, wbeam: 1e-10, maxhmmpf: 3000 };
 
 /**
+ * The loop's acoustics by default (`loopFast`): context-independent phones (`cionly`), whose loop
+ * is not expanded into an HMM per left and right context, and acoustic scores computed every second
+ * frame (`ds` 2; the search still runs every frame). Measured (docs/performance/asr.md round 8,
+ * bench:asr-decoder): the loop alone rtf 0.044 → 0.019; diag:asr-oog at the same 4 % of right
+ * digits rejected: out-of-grammar rejection 0.70 (threshold 15) → 0.77 (threshold 20). The CI
+ * loop scores speech better than the narrow-beamed context-dependent one, so its threshold is 20.
+ */
+export const LOOP_FAST: Readonly<Record<string, number | boolean>> = { cionly: true, ds: 2 };
+
+/**
  * Out-of-grammar evidence: a decoder holding an unconstrained phone loop, fed the same audio as
  * the grammar's decoder while the picker speaks (so only finalisation remains at the end).
  * Speech the grammar covers scores about as well constrained as free; other words score much
  * better free, so (loop − constrained) per frame of speech is a likelihood ratio (decide.ts).
  */
-export async function createLoopDecoder(ss: SoundSwallowerModule, config: Record<string, string | number | boolean>, phones: readonly string[] = DEFAULT_LOOP_PHONES): Promise<Decoder> {
-  const dec = await createDecoder(ss, { ...config, ...LOOP_SEARCH });
+export async function createLoopDecoder(ss: SoundSwallowerModule, config: Record<string, string | number | boolean>, phones: readonly string[] = DEFAULT_LOOP_PHONES, own: Record<string, string | number | boolean> = {}): Promise<Decoder> {
+  const dec = await createDecoder(ss, { ...config, ...LOOP_SEARCH, ...own });
   dec.add_words(...phones.map((p): [string, string] => [PHONE_WORD(p), p]));
   dec.set_grammar(loopGrammar(phones));
   return dec;

@@ -17,11 +17,11 @@ import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
-import { createDecoder, createLoopDecoder, pathScore, scoreExpected, spokenWords } from './rescore.ts';
+import { createDecoder, createLoopDecoder, LOOP_FAST, pathScore, scoreExpected, spokenWords } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; sessionCmn: boolean; comfortFromSpeech: boolean }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
@@ -126,7 +126,7 @@ async function init(): Promise<void> {
       const dec = await createDecoder(ss, { ...config, ...marker(2 * i) });
       const cmn = locate(2 * i);
       // The phone loop decodes the same audio alongside (out-of-grammar evidence, see rescore.ts).
-      const loop = opts.oogLoop ? await createLoopDecoder(ss, { ...config, ...marker(2 * i + 1) }, opts.loopPhones) : null;
+      const loop = opts.oogLoop ? await createLoopDecoder(ss, { ...config, ...marker(2 * i + 1) }, opts.loopPhones, { ...(opts.loopFast ? LOOP_FAST : {}), ...opts.loopConfig }) : null;
       slots.push(newSlot(dec, loop, cmn, loop ? locate(2 * i + 1) : null));
     }
   } else {

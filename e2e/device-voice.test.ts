@@ -31,7 +31,7 @@ import { PgTemplateStore } from '../db/index.ts';
 import { vmLog, vmStats } from './support/page.ts';
 import { Prescreen, PrescreenError, COMMANDS } from './support/prescreen.ts';
 import { followTrack } from './support/track-watch.ts';
-import type { Expectation } from '../asr/index.ts';
+import { DEFAULT_DECIDE, type Expectation } from '../asr/index.ts';
 
 /** "fsdd:jackson ×9, flite:slt ×2": where the track's clips came from. */
 const sourceCounts = (answers: { source?: string }[]): string => {
@@ -66,10 +66,11 @@ else {
   if (probe === ECHO_PROMPT) {
     t.plan(0, 'spoken e2e skipped: the gateway still runs the echo conversation (asr + dialog not wired into gateway/app.ts yet)');
   } else {
-    // The recogniser rejects an answer whose out-of-grammar score is above 15 (asr's default, 24782e9);
-    // the score moves by ±3 with the padding alone, so clips must stay 5 below it.
+    // The recogniser rejects an answer whose out-of-grammar score is above asr's default threshold
+    // (20 with the fast phone loop, asr round 8; 15 before); the score moves by ±3 with the padding
+    // alone (measured on the context-dependent loop), so clips must stay 5 below it.
     // Templates enrolled here land in the gateway's PostgreSQL: live and pre-screen hear with the same ones.
-    const pre = await Prescreen.open(artefact('prescreen'), { speech: recorded ? 'fsdd' : 'flite', maxOog: 10, templateStore: new PgTemplateStore(gw.pool) });
+    const pre = await Prescreen.open(artefact('prescreen'), { speech: recorded ? 'fsdd' : 'flite', maxOog: DEFAULT_DECIDE.oogThreshold - 5, templateStore: new PgTemplateStore(gw.pool) });
     t.teardown(() => pre.close());
     const operators = (await getJson<TruthOperator[]>(`${wms.url}/truth/operators`)).filter((o) => o.language === 'en');
     // Recordings: the site's operators are on record (the roster the operator number is heard against).

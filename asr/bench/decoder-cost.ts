@@ -5,8 +5,9 @@
  * Decodes N single-digit takes of one speaker (8 kHz, padded with 300 ms of light dither each side,
  * resampled to 16 kHz, fed in 100 ms chunks as the worker does) on one thread, and prints the
  * real-time factor (decode time / audio time) and the digit accuracy of each configuration: the
- * digits grammar alone, the phone loop alone (full and reduced), both together (what a worker's
- * slot runs), and decoder settings that were considered (ds, topn). Run it on a quiet machine: it
+ * digits grammar alone, the phone loop alone (full and reduced, context-dependent or
+ * context-independent phones, ds), both together (what a worker's slot runs: the fast loop by
+ * default), and decoder settings that were considered (ds, topn). Run it on a quiet machine: it
  * measures wall time.
  */
 import createModule from 'soundswallower';
@@ -15,7 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createDecoder, createLoopDecoder, PHONES, REDUCED_LOOP_PHONES } from '../rescore.ts';
+import { createDecoder, createLoopDecoder, LOOP_FAST, PHONES, REDUCED_LOOP_PHONES } from '../rescore.ts';
 import { DIGIT_WORDS } from '../grammar.ts';
 import { loadDigits } from './corpus.ts';
 
@@ -47,12 +48,12 @@ async function grammarDecoder(config: Record<string, number | string>): Promise<
   return dec;
 }
 
-async function run(label: string, o: { grammar?: boolean; loop?: readonly string[]; settings?: Record<string, number> }): Promise<void> {
+async function run(label: string, o: { grammar?: boolean; loop?: readonly string[]; settings?: Record<string, number>; loopSettings?: Record<string, number | boolean> }): Promise<void> {
   const config = { hmm: path.join(modelBase, 'en-us'), loglevel: 'FATAL', samprate: 16000, ...o.settings };
   const decs: Decoder[] = [];
   const dec = o.grammar === false ? null : await grammarDecoder(config);
   if (dec) decs.push(dec);
-  if (o.loop) decs.push(await createLoopDecoder(ss, config, o.loop));
+  if (o.loop) decs.push(await createLoopDecoder(ss, config, o.loop, o.loopSettings));
   let ms = 0, secs = 0, right = 0;
   for (let r = 0; r < reps; r++) {
     for (const u of utts) {
@@ -74,7 +75,14 @@ await run('grammar alone', {});
 await run(`phone loop alone, full (${PHONES.length})`, { grammar: false, loop: PHONES });
 await run(`phone loop alone, reduced (${REDUCED_LOOP_PHONES.length})`, { grammar: false, loop: REDUCED_LOOP_PHONES });
 await run('grammar + full loop', { loop: PHONES });
-await run('grammar + reduced loop (default)', { loop: REDUCED_LOOP_PHONES });
+await run('grammar + reduced loop (CD)', { loop: REDUCED_LOOP_PHONES });
+await run(`phone loop alone, CI phones (${REDUCED_LOOP_PHONES.length})`, { grammar: false, loop: REDUCED_LOOP_PHONES, loopSettings: { cionly: true } });
+await run(`phone loop alone, CI phones (${PHONES.length})`, { grammar: false, loop: PHONES, loopSettings: { cionly: true } });
+await run('grammar + CI-phone loop (27)', { loop: REDUCED_LOOP_PHONES, loopSettings: { cionly: true } });
+await run('CI-phone loop (27) alone, ds=2', { grammar: false, loop: REDUCED_LOOP_PHONES, loopSettings: { cionly: true, ds: 2 } });
+await run('CI-phone loop (27) alone, ds=3', { grammar: false, loop: REDUCED_LOOP_PHONES, loopSettings: { cionly: true, ds: 3 } });
+await run('reduced loop (27) alone, ds=2', { grammar: false, loop: REDUCED_LOOP_PHONES, loopSettings: { ds: 2 } });
+await run('grammar + fast loop (default)', { loop: REDUCED_LOOP_PHONES, loopSettings: { ...LOOP_FAST } });
 await run('grammar alone, ds=2', { settings: { ds: 2 } });
 await run('grammar alone, topn=2', { settings: { topn: 2 } });
 process.exit(0);

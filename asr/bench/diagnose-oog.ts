@@ -1,5 +1,5 @@
 /**
- * Out-of-grammar evidence sweep: `npm run diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...]`.
+ * Out-of-grammar evidence sweep: `npm run diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...]`.
  * Decodes in-grammar single digits (N per speaker) and the flite out-of-grammar words with the
  * phone-loop pass on, and prints, for thresholds of (loop − grammar) score per frame, the share of
  * out-of-grammar words rejected and of right digits rejected (the decision in decide.ts).
@@ -9,13 +9,17 @@ import { AsrEngine, oogPerFrame, type Expectation } from '../index.ts';
 import { loadDigits, loadOog, parseDecoderArg, parseLoopPhonesArg } from './corpus.ts';
 import { recognise, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' }, 'loop-phones': { type: 'string' } } });
-if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...]\n'); process.exit(2); }
+const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' } } });
+if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...]\n'); process.exit(2); }
 let decoder: Record<string, number | string> = {};
+let loopConfig: Record<string, number | string> = {};
 let loopPhones: ReturnType<typeof parseLoopPhonesArg>;
-try { decoder = parseDecoderArg(values.decoder); loopPhones = parseLoopPhonesArg(values['loop-phones']); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
+try { decoder = parseDecoderArg(values.decoder); loopConfig = parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
 let ratio: number | null = null;
-const engine = await AsrEngine.load({ decoderConfig: decoder, loopPhones, oogTrace: true, trace: (t) => { ratio = t.oog ? oogPerFrame(t.oog) : null; } });
+// The loop is decoded (oogTrace) but rejects nothing (threshold 0): "right" below is the decoder's
+// answer alone, so right digits the loop would reject at some threshold are counted at every one.
+// (Before 2026-12-03 the default threshold applied, and right digits above it were left out.)
+const engine = await AsrEngine.load({ decoderConfig: decoder, loopConfig, loopPhones, oogTrace: true, decide: { oogThreshold: 0 }, trace: (t) => { ratio = t.oog ? oogPerFrame(t.oog) : null; } });
 const n = Number(values.n ?? 25);
 const takes = loadDigits(values.data, (m) => m.take >= 3 && m.take % 2 === 1);
 const ins = [...new Set(takes.map((t) => t.speaker))].flatMap((s) => takes.filter((t) => t.speaker === s).filter((_, i, a) => i % Math.max(1, Math.floor(a.length / n)) === 0).slice(0, n));

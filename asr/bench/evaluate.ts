@@ -14,6 +14,8 @@ export interface EvalOptions {
   /** Free digit strings per speaker (default: checkTrials). */
   freeTrials?: number;
   decoderConfig?: Record<string, number | string | boolean>;
+  /** SoundSwallower settings of the phone-loop decoders (engine default when undefined). */
+  loopConfig?: Record<string, number | string | boolean>;
   /** The phone loop's phones (engine default when undefined). */
   loopPhones?: LoopPhones;
   /** The engine's comfortFromSpeech (ASR_COMFORT_FROM_SPEECH). */
@@ -115,7 +117,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
