@@ -87,6 +87,17 @@ export function knownAnswerWords(e: Expectation | null): string[] | null {
   return null;
 }
 
+export const OOG_DEFER = ['off', 'strings', 'all'] as const;
+/** When the phone loop may wait for the known answer (engine option `oogDefer`, ASR_OOG_DEFER). */
+export type OogDefer = (typeof OOG_DEFER)[number];
+
+/** The words a deferred phone loop waits for (see `oogDefer`), or null: the loop is fed as audio comes. */
+export function deferredLoopWords(e: Expectation | null, mode: OogDefer): string[] | null {
+  if (mode === 'off') return null;
+  const w = knownAnswerWords(e);
+  return w && (mode === 'all' || w.length >= 2) ? w : null;
+}
+
 export type Decision =
   | { status: 'match'; text: string; words: string[]; confidence: number; isCommand: boolean; confirm: boolean; si?: string; sd?: string; agree: boolean }
   | { status: 'nomatch'; reason: NoMatchReason; hypothesis?: string; confidence: number };

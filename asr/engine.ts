@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from './worker-url.ts';
 import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
-import { decide, expectedWords, knownAnswerWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
+import { decide, deferredLoopWords, expectedWords, DEFAULT_DECIDE, type DecideOptions, type OogDefer, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
 import { TemplateError, toOperatorTemplates, type OperatorTemplates, type TemplateStore } from './templates.ts';
 import { resample } from './audio.ts';
@@ -19,7 +19,7 @@ import { DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones, type LoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
-import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
+import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
 
 export interface AsrEngineOptions {
   /** Recogniser worker threads (default: defaultWorkers(), cores − 1 from 3 cores, every core on 1–2). */
@@ -62,33 +62,21 @@ export interface AsrEngineOptions {
   comfortFromSpeech?: boolean;
   /** Phones of the out-of-grammar phone loop: 'reduced' (default), 'full', or a list (an unknown phone throws ASR_BAD_OPTION). */
   loopPhones?: LoopPhones;
-  /**
-   * The phone loop on context-independent phones with acoustic scores every second frame
-   * (`LOOP_FAST` in rescore.ts; default true): less than half the loop's cost and better
-   * separation at `decide.oogThreshold` 20 (docs/performance/asr.md round 8). false: the
-   * context-dependent loop, whose threshold was 15.
-   */
+  /** The fast phone loop (`LOOP_FAST` in rescore.ts, default true; threshold 20). false: context-dependent (threshold 15). */
   loopFast?: boolean;
   /** SoundSwallower settings of the phone-loop decoders only (over the above, rescore.ts); measurement. */
   loopConfig?: Record<string, number | string | boolean>;
   /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
   oogTrace?: boolean;
   /**
-   * When the dialog knows the right answer (check digits, a quantity), the out-of-grammar phone
-   * loop is not fed while the picker speaks: it is decoded over the held audio at the end, and
-   * only when the grammar's winner is not that answer. 'strings' (default): answers of two or more
-   * words; 'all': every known answer; 'off': the loop always runs. Measured (docs/performance/asr.md
-   * round 8): accuracy and false accepts unchanged with 'strings', live gateway CPU at 120 pickers
-   * 134 → 116 % of one core; 'all' 99 %, but it let more out-of-grammar words through as a
-   * single-word quantity (0.33 → 0.43 of 60), so it is opt-in.
+   * Where the dialog knows the right answer, the phone loop is decoded at the end and only when the
+   * grammar heard something else: 'strings' (default, answers of two or more words), 'all' (opt-in:
+   * more out-of-grammar words accepted as a one-word quantity), 'off' (asr.md round 8).
    */
   oogDefer?: OogDefer;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
   onError?: (err: Error) => void;
 }
-
-export const OOG_DEFER = ['off', 'strings', 'all'] as const;
-export type OogDefer = (typeof OOG_DEFER)[number];
 
 export interface AsrMetrics {
   streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
@@ -115,13 +103,6 @@ const requireCjs = createRequire(import.meta.url);
  */
 export function defaultWorkers(cores = os.availableParallelism()): number {
   return cores <= 2 ? Math.max(1, cores) : cores - 1;
-}
-
-/** The words a deferred phone loop waits for (see `oogDefer`), or null: the loop is fed as audio comes. */
-export function deferredLoopWords(e: Expectation | null, mode: OogDefer): string[] | null {
-  if (mode === 'off') return null;
-  const w = knownAnswerWords(e);
-  return w && (mode === 'all' || w.length >= 2) ? w : null;
 }
 
 export class AsrEngine implements StreamHost {

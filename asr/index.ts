@@ -1,5 +1,5 @@
 /** Public face of asr/: the engine, its streams, the expectation and result types, template store types. */
-export { AsrEngine, OOG_DEFER, type AsrEngineOptions, type AsrMetrics, type OogDefer } from './engine.ts';
+export { AsrEngine, type AsrEngineOptions, type AsrMetrics } from './engine.ts';
 export type { AsrStream } from './stream.ts';
 export type { Expectation, EndpointSettings, AsrResult, MatchResult, NoMatchResult, NoMatchReason, BusyEvent, ResultTiming, EndReason, Language } from './types.ts';
 export { DEFAULT_ENDPOINT } from './types.ts';
@@ -8,5 +8,5 @@ export { TemplateError, MemoryTemplateStore, type TemplateStore, type TemplateTa
 export type { Features } from './features.ts';
 export { FEAT_DIM } from './features.ts';
 export type { DecideOptions } from './decide.ts';
-export { DEFAULT_DECIDE } from './decide.ts';
+export { DEFAULT_DECIDE, OOG_DEFER, type OogDefer } from './decide.ts';
 export { oogPerFrame } from './decide.ts';

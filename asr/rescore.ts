@@ -11,6 +11,51 @@ import type { Decoder, SoundSwallowerModule } from 'soundswallower';
 
 interface RawModule { _malloc(n: number): number; _free(p: number): void; _decoder_hyp(dec: number, scorePtr: number): number; HEAP32: Int32Array }
 
+/** A decoder slot's phone loop and what it needs to be decoded late (the worker's Slot has these). */
+export interface LoopState {
+  /** Free phone-loop decoder fed the same audio (null when out-of-grammar scoring is off). */
+  loop: Decoder | null;
+  /** The phone-loop decoder is inside an utterance (started, not yet stopped). */
+  loopOn: boolean;
+  /** The phone loop has heard speech (its own warm-up, as for the grammar's decoder). */
+  loopWarm: boolean;
+  /** This utterance started from its session's own cepstral state (no warm-up pass needed). */
+  seeded: boolean;
+  /** Audio exactly as fed to the grammar's decoder (comfort-filled), held for rescoring and the deferred loop. */
+  fed: Float32Array[];
+}
+
+export function startLoop(s: LoopState): void {
+  if (!s.loop || s.loopOn) return;
+  s.loop.start();
+  s.loopOn = true;
+}
+
+export function stopLoop(s: LoopState): void {
+  if (!s.loop || !s.loopOn) return;
+  s.loopOn = false;
+  s.loop.stop();
+}
+
+/** Feeds audio to the loop as the worker feeds its decoders (the same 100 ms calls, so the same search). */
+export function feedLoop(s: LoopState, x: Float32Array): void {
+  for (let i = 0; i < x.length; i += 1600) s.loop!.process_audio(x.subarray(i, i + 1600));
+}
+
+/**
+ * The deferred phone loop over the audio held for it: twice on a loop that has not heard speech
+ * yet (the first pass only sets its cepstral mean, as for the grammar's decoder). Left started.
+ */
+export function decodeDeferredLoop(s: LoopState): void {
+  const passes = s.loopWarm || s.seeded ? 1 : 2;
+  for (let p = 0; p < passes; p++) {
+    stopLoop(s);
+    startLoop(s);
+    for (const a of s.fed) feedLoop(s, a);
+  }
+  s.loopWarm = true;
+}
+
 /** The path score of the decoder's current hypothesis (after `stop()`); null when it has none. */
 export function pathScore(ss: SoundSwallowerModule, dec: Decoder): number | null {
   const m = ss as unknown as RawModule;

@@ -17,7 +17,7 @@ import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
-import { createDecoder, createLoopDecoder, LOOP_FAST, pathScore, scoreExpected, spokenWords } from './rescore.ts';
+import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedLoop, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
@@ -37,15 +37,11 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMes
  */
 const FLOOR_MS = opts.comfortFromSpeech ? 600 : 400;
 
-interface Slot {
+interface Slot extends LoopState {
   dec: Decoder | null;
-  /** Free phone-loop decoder fed the same audio (null when out-of-grammar scoring is off). */
-  loop: Decoder | null;
   /** The decoders' cepstral-mean state (cmn.ts): the session's is put in at begin, read out at end. */
   cmn: CmnHandle | null;
   loopCmn: CmnHandle | null;
-  /** This utterance started from its session's own state (no warm-up pass needed). */
-  seeded: boolean;
   grammar: string | null;
   utt: number;
   active: boolean;
@@ -62,8 +58,7 @@ interface Slot {
   lastText: string;
   /** The last partial posted had a settled last word (see `lastWordMs`). */
   lastSettled: boolean;
-  /** Audio exactly as fed to the decoder (for rescoring), and the expected answer's words. */
-  fed: Float32Array[];
+  /** The expected answer's words (for rescoring). */
   expected: string[] | null;
   /** Search settings applied to this decoder beyond its defaults. */
   settings: Record<string, number>;
@@ -74,10 +69,6 @@ interface Slot {
    * loop is fed as audio arrives.
    */
   deferLoop: string[] | null;
-  /** The phone-loop decoder is inside an utterance (started, not yet stopped). */
-  loopOn: boolean;
-  /** The phone loop has heard speech (its own warm-up, see `warm`). */
-  loopWarm: boolean;
   /**
    * The decoder has heard speech. PocketSphinx carries its cepstral mean over from one utterance
    * to the next and starts from the model's `cmninit`, which is far from real audio: a fresh
@@ -139,36 +130,7 @@ function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | nul
   return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
 }
 
-function startLoop(s: Slot): void {
-  if (!s.loop || s.loopOn) return;
-  s.loop.start();
-  s.loopOn = true;
-}
 
-function stopLoop(s: Slot): void {
-  if (!s.loop || !s.loopOn) return;
-  s.loopOn = false;
-  s.loop.stop();
-}
-
-/** Feeds audio to the loop as `feed` does (the same 100 ms calls, so the same search). */
-function feedLoop(s: Slot, x: Float32Array): void {
-  for (let i = 0; i < x.length; i += 1600) s.loop!.process_audio(x.subarray(i, i + 1600));
-}
-
-/**
- * The deferred phone loop over the audio held for it: twice on a loop that has not heard speech
- * yet (the first pass only sets its cepstral mean, as for the grammar's decoder). Left started.
- */
-function decodeDeferredLoop(s: Slot): void {
-  const passes = s.loopWarm || s.seeded ? 1 : 2;
-  for (let p = 0; p < passes; p++) {
-    stopLoop(s);
-    startLoop(s);
-    for (const a of s.fed) feedLoop(s, a);
-  }
-  s.loopWarm = true;
-}
 
 function ensureWords(dec: Decoder, words: string[]): void {
   const add: [string, string][] = [];

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
 import { fliteAvailable, parseDecoderArg, parseLoopPhonesArg } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
-import { OOG_DEFER, type OogDefer } from '../engine.ts';
+import { OOG_DEFER, type OogDefer } from '../decide.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { AsrEngine, type AsrResult } from '../index.ts';
-import { deferredLoopWords } from '../engine.ts';
+import { deferredLoopWords } from '../decide.ts';
 import { fliteAvailable, synth } from '../bench/corpus.ts';
 import { recognise } from '../bench/evaluate.ts';
 import type { OogScore } from '../worker-protocol.ts';
