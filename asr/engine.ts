@@ -13,7 +13,7 @@ import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
 import { decide, deferredLoopWords, expectedWords, DEFAULT_DECIDE, type DecideOptions, type OogDefer, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
-import { TemplateError, toOperatorTemplates, type OperatorTemplates, type TemplateStore } from './templates.ts';
+import { TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest, type TemplateStore } from './templates.ts';
 import { resample } from './audio.ts';
 import { DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones, type LoopPhones } from './rescore.ts';
@@ -258,33 +258,15 @@ export class AsrEngine implements StreamHost {
   private post(h: WorkerHandle, m: ToWorker, transfer: ArrayBuffer[] = []): void { h.w.postMessage(m, transfer); }
 
   // ---- templates ----
-  private templatePayload(utt: Utterance, h: WorkerHandle): Extract<ToWorker, { type: 'end' }>['templates'] {
+  /** The operator's templates for this utterance; their data only when this worker lacks them. */
+  private templatePayload(utt: Utterance, h: WorkerHandle): TemplateRequest | null {
     if (utt.operatorId === undefined || !utt.expectation) return null;
     const t = this.templates.get(utt.operatorId);
-    if (!t || t.tokens.size === 0) return null;
-    const g = utt.expectation;
-    const allowed = [...this.allowedTokens(utt)].filter((x) => t.tokens.has(x));
-    const digitsOk = [...'0123456789'].every((d) => t.tokens.has(d));
-    const segmentTokens = (g.kind === 'digits' || g.kind === 'freeDigits') && digitsOk ? [...'0123456789'] : [];
-    if (!allowed.length && !segmentTokens.length) return null;
-    const fixed = g.kind === 'digits' ? g.length : g.kind === 'freeDigits' && g.minLength === g.maxLength && !g.known ? g.minLength : 0;
-    const segmentCount = digitsOk && fixed >= 2 ? fixed : undefined;
+    const req = t ? templateRequest(t, utt.expectation) : null;
+    if (!t || !req) return null;
     const known = h.cache.has(t.key);
     h.cache.set(t.key, true);
-    return { key: t.key, data: known ? undefined : t.serialized, tokens: allowed, segmentTokens, ...(segmentCount ? { segmentCount } : {}) };
-  }
-
-  private allowedTokens(utt: Utterance): Set<string> {
-    const e = utt.expectation!;
-    const cmds = e.commands.map((c) => c.toLowerCase().trim());
-    switch (e.kind) {
-      case 'digits': return new Set(e.length === 1 ? [...'0123456789', ...cmds] : cmds);
-      case 'freeDigits': return new Set(e.maxLength === 1 ? [...'0123456789', ...cmds] : cmds);
-      case 'number': return new Set([...Array.from({ length: Math.max(0, Math.min(9, e.max) - e.min + 1) }, (_, i) => String(e.min + i)), ...cmds]);
-      case 'yesno': return new Set(['yes', 'no', ...cmds]);
-      case 'choice': return new Set([...e.options.map((o) => o.toLowerCase().trim()), ...cmds]);
-      case 'ready': return new Set(['ready', ...cmds]);
-    }
+    return known ? req : { ...req, data: t.serialized };
   }
 
   /** Loads (or reloads) an operator's templates from the store into the cache. */

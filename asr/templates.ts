@@ -4,7 +4,8 @@
  * enrolled as token "1". Persisted through a TemplateStore (PostgreSQL: db/queries/templates.ts).
  */
 import type { Features } from './features.ts';
-import type { SerializedTemplates } from './worker-protocol.ts';
+import type { SerializedTemplates, ToWorker } from './worker-protocol.ts';
+import type { Expectation } from './types.ts';
 
 export interface TemplateTake { token: string; take: number; frames: number; data: Float32Array }
 
@@ -59,4 +60,36 @@ export function toOperatorTemplates(operatorId: number, version: number, takes: 
     serialized: { key, sets: [...by].map(([token, ts]) => ({ token, takes: ts })) },
     tokens: new Set(by.keys()),
   };
+}
+
+/** What the worker matches an utterance's templates against (the `end` message's `templates`). */
+export type TemplateRequest = NonNullable<Extract<ToWorker, { type: 'end' }>['templates']>;
+
+/** The tokens an expectation's whole-utterance match may return (enrolled or not). */
+export function allowedTokens(e: Expectation): Set<string> {
+  const cmds = e.commands.map((c) => c.toLowerCase().trim());
+  switch (e.kind) {
+    case 'digits': return new Set(e.length === 1 ? [...'0123456789', ...cmds] : cmds);
+    case 'freeDigits': return new Set(e.maxLength === 1 ? [...'0123456789', ...cmds] : cmds);
+    case 'number': return new Set([...Array.from({ length: Math.max(0, Math.min(9, e.max) - e.min + 1) }, (_, i) => String(e.min + i)), ...cmds]);
+    case 'yesno': return new Set(['yes', 'no', ...cmds]);
+    case 'choice': return new Set([...e.options.map((o) => o.toLowerCase().trim()), ...cmds]);
+    case 'ready': return new Set(['ready', ...cmds]);
+  }
+}
+
+/**
+ * Which of an operator's templates an utterance is matched against (without their data): the
+ * enrolled tokens the expectation allows, the ten digits per decoder segment for digit strings,
+ * and the digit count of a fixed-length string for the connected reading. null: nothing to match.
+ */
+export function templateRequest(t: OperatorTemplates, e: Expectation): TemplateRequest | null {
+  if (t.tokens.size === 0) return null;
+  const allowed = [...allowedTokens(e)].filter((x) => t.tokens.has(x));
+  const digitsOk = [...'0123456789'].every((d) => t.tokens.has(d));
+  const segmentTokens = (e.kind === 'digits' || e.kind === 'freeDigits') && digitsOk ? [...'0123456789'] : [];
+  if (!allowed.length && !segmentTokens.length) return null;
+  const fixed = e.kind === 'digits' ? e.length : e.kind === 'freeDigits' && e.minLength === e.maxLength && !e.known ? e.minLength : 0;
+  const segmentCount = digitsOk && fixed >= 2 ? fixed : undefined;
+  return { key: t.key, tokens: allowed, segmentTokens, ...(segmentCount ? { segmentCount } : {}) };
 }
