@@ -72,9 +72,7 @@ export function oogPerFrame(o: OogScore): number { return (o.loop - o.constraine
 
 /** Words of the expected answer as the decoder spells them (digit strings and numbers), else null. */
 export function expectedWords(e: Expectation | null): string[] | null {
-  if (e?.kind === 'digits' && e.expected !== undefined && e.length > 1) return [...e.expected].map((d) => DIGIT_WORDS[Number(d)]!);
-  if (e?.kind === 'number' && e.expected !== undefined) return numberWords(e.expected);
-  return null;
+  return e?.kind === 'digits' && e.length === 1 ? null : knownAnswerWords(e);
 }
 
 /**

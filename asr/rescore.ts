@@ -37,9 +37,9 @@ export function stopLoop(s: LoopState): void {
   s.loop.stop();
 }
 
-/** Feeds audio to the loop as the worker feeds its decoders (the same 100 ms calls, so the same search). */
-export function feedLoop(s: LoopState, x: Float32Array): void {
-  for (let i = 0; i < x.length; i += 1600) s.loop!.process_audio(x.subarray(i, i + 1600));
+/** Feeds audio to a decoder in 100 ms calls, as every pass does (the same calls give the same search). */
+export function feedChunks(dec: Decoder, x: Float32Array): void {
+  for (let i = 0; i < x.length; i += 1600) dec.process_audio(x.subarray(i, i + 1600));
 }
 
 /**
@@ -51,7 +51,7 @@ export function decodeDeferredLoop(s: LoopState): void {
   for (let p = 0; p < passes; p++) {
     stopLoop(s);
     startLoop(s);
-    for (const a of s.fed) feedLoop(s, a);
+    for (const a of s.fed) feedChunks(s.loop!, a);
   }
   s.loopWarm = true;
 }
@@ -81,7 +81,7 @@ export function onlyGrammar(words: string[]): string {
 export function scoreExpected(ss: SoundSwallowerModule, dec: Decoder, words: string[], audio: Float32Array[]): number | null {
   dec.set_grammar(onlyGrammar(words));
   dec.start();
-  for (const a of audio) for (let i = 0; i < a.length; i += 1600) dec.process_audio(a.subarray(i, i + 1600));
+  for (const a of audio) feedChunks(dec, a);
   dec.stop();
   const al = dec.get_alignment();
   const got = spokenWords(al).map((w) => w.t.replace(/\(\d+\)$/, ''));

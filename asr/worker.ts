@@ -17,7 +17,7 @@ import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
-import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedLoop, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
+import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedChunks, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
@@ -159,10 +159,8 @@ function applySettings(s: Slot, want: Record<string, number>): void {
 
 function feed(s: Slot, x: Float32Array): void {
   if (!s.dec) return;
-  for (let i = 0; i < x.length; i += 1600) {
-    s.dec.process_audio(x.subarray(i, i + 1600));
-    if (s.loopOn) s.loop!.process_audio(x.subarray(i, i + 1600));
-  }
+  feedChunks(s.dec, x);
+  if (s.loopOn) feedChunks(s.loop!, x);
 }
 
 function flushPending(s: Slot): void {
@@ -297,7 +295,7 @@ function handle(m: ToWorker): void {
           // The grammar's decoder is warm but the loop never heard speech (its earlier utterances
           // all waited for a known answer): the stream was its first pass; this is its second.
           stopLoop(s); startLoop(s);
-          for (const a of s.fed) feedLoop(s, a);
+          for (const a of s.fed) feedChunks(s.loop!, a);
         }
         if (s.loopOn) s.loopWarm ||= s.fed.length > 0 || s.seeded;
         s.dec.stop();

@@ -198,8 +198,9 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     const len = krand() < 0.5 ? 2 : 3;
     return { check: Array.from({ length: len }, () => String(Math.floor(krand() * 10))).join(''), qty: 1 + Math.floor(krand() * 12) };
   });
-  const oogCheck = await pool(oog.map((a, i) => ({ a, k: known[i]! })), conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }));
-  const oogQty = await pool(oog.map((a, i) => ({ a, k: known[i]! })), conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }));
+  const oogKnown = oog.map((a, i) => ({ a, k: known[i]! }));
+  const oogCheck = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }));
+  const oogQty = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }));
   const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
   const { loopPasses, cpuMsTotal, audioMsTotal } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
