@@ -53,13 +53,18 @@ export interface GrammarOptions {
   /** A number with a known expected value spans 0..max(2×expected, expected+9) of its range (default true). */
   numberSpan?: boolean;
   /**
-   * Fixed-length digit strings (check digits, fixed-length or listed operator numbers) may end
-   * early once the partial hypothesis holds the full count with a settled last word. Default
-   * false (they wait out the full trailing silence): ~200 ms faster offline with no loss, but the
-   * spoken end-to-end test misheard fixed-length sign-on strings with it on (3 of 6 runs, round 7).
+   * Whether fixed-length digit strings (check digits, fixed-length or listed operator numbers) may
+   * end early once the partial hypothesis holds the full count with a settled last word:
+   * 'expected' (default) strings whose right answer the dialog knows (check digits), 'all' every
+   * such string, 'off' none (they wait out the full trailing silence). Measured in real time
+   * (diag:asr-endpoint, asr.md round 9): check strings lose nothing with an early end, PINs lose
+   * 7–10 points (a pause between digits ends them), and the spoken end-to-end test misheard
+   * sign-on strings with 'all' (round 7).
    */
-  fixedEarlyEnd?: boolean;
+  fixedEarlyEnd?: FixedEarlyEnd;
 }
+
+export type FixedEarlyEnd = 'off' | 'expected' | 'all';
 
 /**
  * A partial hypothesis counts as a complete answer only when its last word has lasted this long:
@@ -196,7 +201,9 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;
   const words = [...new Set(jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|\/[0-9.]+\/|[|()[\];=*+]/g, ' ').split(/\s+/).filter((w) => /^[a-z_']+$/.test(w) && w !== 'public'))];
   const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength && !e.known ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd: (opts.fixedEarlyEnd ?? false) || !fixedLength(e), decoder, heard };
+  const fixed = opts.fixedEarlyEnd ?? 'expected';
+  const earlyEnd = !fixedLength(e) || fixed === 'all' || (fixed === 'expected' && e.kind === 'digits' && e.expected !== undefined);
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd, decoder, heard };
 }
 
 /**
@@ -258,8 +265,7 @@ export function interpret(e: Expectation, words: string[]): Interpretation {
     case 'number': {
       const n = words.length === 1 && /^[0-9]+$/.test(words[0]!) ? Number(words[0]) : wordsToNumber(words);
       if (n === null || n < e.min || n > e.max) return none;
-      const last = words.at(-1)!;
-      return { text: String(n), isCommand: false, complete: n * 10 > e.max || (WORD_VALUE.get(last) ?? 20) < 20 && words.length > 1 || n < 10 && e.max < 20 };
+      return { text: String(n), isCommand: false, complete: !numberGoesOn(n, e.min, e.max) };
     }
     case 'yesno': return phrase === 'yes' || phrase === 'no' ? { text: phrase, isCommand: false, complete: true } : none;
     case 'choice': {
@@ -269,6 +275,23 @@ export function interpret(e: Expectation, words: string[]): Interpretation {
     }
     case 'ready': return phrase === 'ready' ? { text: 'ready', isCommand: false, complete: true } : none;
   }
+}
+
+/**
+ * Whether a number the grammar holds goes on from `n`'s words ("twenty" → "twenty four", "three" →
+ * "three hundred"): then `n` said so far is not yet a complete answer. Every continuation is
+ * within n+1..n+99 or n×100..n×100+99.
+ */
+function numberGoesOn(n: number, min: number, max: number): boolean {
+  const w = numberWords(n);
+  const goesOn = (m: number): boolean => {
+    if (m < min || m > max || m > 999) return false;
+    const v = numberWords(m);
+    return v.length > w.length && w.every((x, i) => v[i] === x);
+  };
+  for (let k = 1; k <= 99; k++) if (goesOn(n + k)) return true;
+  for (let k = 0; k <= 99; k++) if (n > 0 && goesOn(n * 100 + k)) return true;
+  return false;
 }
 
 /** The expected answer in normalised form, if the dialog gave one. */

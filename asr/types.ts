@@ -19,7 +19,11 @@ export interface EndpointSettings {
   speechStartMs: number;
   /** Silence after speech that ends the utterance. */
   trailingSilenceMs: number;
-  /** Shorter silence that ends it when the hypothesis already satisfies the expectation. */
+  /**
+   * Shorter silence that ends it when the hypothesis already satisfies the expectation. 250 ms
+   * (450 before asr round 9): check strings streamed in real time lost nothing (0.74 -> 0.75) and
+   * came back ~230 ms sooner; with 200–450 ms pauses between digits 0.69 -> 0.71, 8 -> 12 cut.
+   */
   earlyEndSilenceMs: number;
   /** Longest utterance; it is cut and recognised at this length. */
   maxUtteranceMs: number;
@@ -32,7 +36,7 @@ export interface EndpointSettings {
 export const DEFAULT_ENDPOINT: EndpointSettings = {
   speechStartMs: 64,
   trailingSilenceMs: 700,
-  earlyEndSilenceMs: 450,
+  earlyEndSilenceMs: 250,
   maxUtteranceMs: 8000,
   preRollMs: 300,
   vadThreshold: 0.5,

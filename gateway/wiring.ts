@@ -97,7 +97,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
           oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin,
         },
-        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, oogDefer: a.oogDefer, loopFast: a.loopFast,
+        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, loopFast: a.loopFast,
         templateCache: a.templateCache,
         templateStore: new PgTemplateStore(d.pool),
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),

@@ -1,6 +1,6 @@
 /**
  * Endpointing in real time: `npm run diag:asr-endpoint -- --data DIR [--trials N] [--streams N]
- * [--fixed-early-end on|off] [--early-ms N] [--trailing-ms N] [--seed N] [--json]`.
+ * [--fixed-early-end off|expected|all] [--pause-flush on|off] [--early-ms N] [--trailing-ms N] [--seed N] [--json]`.
  *
  * Check strings (2–3 digits of one speaker joined with 100–250 ms pauses, the expected answer
  * known), fixed-length free strings (3–4 digits, as a PIN) and single digits are streamed at real-time pace, N
@@ -21,10 +21,13 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --data DIR              labelled WAVs DIGIT_SPEAKER_TAKE.wav (e.g. ../shared/speech/fsdd-dev)
   --trials N              strings of each kind per speaker (default 25)
   --streams N             streams at once, each at real-time pace (default 8)
-  --fixed-early-end on|off  fixed-length strings may end early (default off, the engine's default)
+  --fixed-early-end off|expected|all  fixed-length strings that may end early: with a known answer, all, none (default: the engine's, expected)
+  --pause-flush on|off    a decoder still holding audio for the comfort level decodes it at a pause (ASR_PAUSE_FLUSH; default on)
   --early-ms N            earlyEndSilenceMs (default: the engine's)
   --trailing-ms N         trailingSilenceMs (default: the engine's)
   --seed N                trial seed (default 5)
+  --pause-ms LO-HI        pause between a string's digits, uniform in LO..HI ms (default 100-250;
+                          a picker reading a label may pause longer: 300-600 tests the early end's guard)
   --fast                  push audio as fast as it is taken (accuracy only: no early end, latency meaningless)
   --workers N / --decoders N  recogniser threads / decoders per thread (default: the engine's)
   --ready                 before each string the stream says "ready" in a flite voice, as the
@@ -38,7 +41,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
 const { values } = parseArgs({
   options: {
     data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
-    'early-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'boolean', default: false }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    'early-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string', default: 'on' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'boolean', default: false }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -50,12 +53,17 @@ const num = (v: string | undefined, name: string, dflt: number | undefined): num
   if (!Number.isInteger(n) || n < 0) { process.stderr.write(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`); process.exit(2); }
   return n;
 };
-const fee = values['fixed-early-end'] ?? 'off';
-if (fee !== 'on' && fee !== 'off') { process.stderr.write(`--fixed-early-end must be on or off, got ${JSON.stringify(fee)}\n`); process.exit(2); }
+const fee = values['fixed-early-end'];
+if (fee !== undefined && fee !== 'off' && fee !== 'expected' && fee !== 'all') { process.stderr.write(`--fixed-early-end must be off, expected or all, got ${JSON.stringify(fee)}\n`); process.exit(2); }
+if (values['pause-flush'] !== 'on' && values['pause-flush'] !== 'off') { process.stderr.write(`--pause-flush must be on or off, got ${JSON.stringify(values['pause-flush'])}\n`); process.exit(2); }
 const trials = num(values.trials, 'trials', 25)!;
 const streams = Math.max(1, num(values.streams, 'streams', 8)!);
 const earlyMs = num(values['early-ms'], 'early-ms', undefined);
 const trailingMs = num(values['trailing-ms'], 'trailing-ms', undefined);
+
+const pauseArg = /^(\d+)-(\d+)$/.exec(values['pause-ms'] ?? '100-250');
+if (!pauseArg || Number(pauseArg[1]) > Number(pauseArg[2])) { process.stderr.write(`--pause-ms must be LO-HI in ms (LO <= HI), got ${JSON.stringify(values['pause-ms'])}\n`); process.exit(2); }
+const [pauseLo, pauseHi] = [Number(pauseArg[1]), Number(pauseArg[2])];
 
 const takes = loadDigits(values.data);
 const rand = rng(num(values.seed, 'seed', 5)!);
@@ -68,7 +76,7 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
       const len = kind === 'check' ? (rand() < 0.5 ? 2 : 3) : kind === 'pin' ? (rand() < 0.5 ? 3 : 4) : 1;
       const parts = Array.from({ length: len }, () => mine[Math.floor(rand() * mine.length)]!);
       const said = parts.map((p) => p.digit).join('');
-      const audio = join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + rand() * 150));
+      const audio = join(parts.map((p) => p.audio), parts.slice(1).map(() => pauseLo + rand() * (pauseHi - pauseLo)));
       const e: Expectation = kind === 'pin' ? { kind: 'freeDigits', minLength: len, maxLength: len, commands: CMDS } : { kind: 'digits', length: len, expected: said, commands: CMDS };
       list.push({ kind, speaker, said, audio, e });
     }
@@ -78,7 +86,7 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
 if (values.shuffle) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
 const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
-const engine = await AsrEngine.load({ grammar: { biasWeight: 8, fixedEarlyEnd: fee === 'on' }, endpoint, sessionCmn: values['session-cmn'], comfortFromSpeech: values['comfort-from-speech'], workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
+const engine = await AsrEngine.load({ grammar: { biasWeight: 8, ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush: values['pause-flush'] === 'on', sessionCmn: values['session-cmn'], comfortFromSpeech: values['comfort-from-speech'], workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
 const LEAD_MS = 300, TAIL_MS = 1500;
 
 /** Streams one trial at real-time pace (20 ms frames); the result and when it came, in ms since the first frame. */
@@ -125,7 +133,7 @@ await Promise.all(Array.from({ length: streams }, async () => {
 }));
 await engine.close();
 const out = {
-  fixed_early_end: fee, comfort_from_speech: values['comfort-from-speech'], fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
+  fixed_early_end: fee ?? 'default', pause_flush: values['pause-flush'], comfort_from_speech: values['comfort-from-speech'], fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, pause_ms: [pauseLo, pauseHi], trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
   kinds: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, {
     n: r.n, right: +(r.right / r.n).toFixed(3), rejected: r.rejected, cut: r.cut, ended_by: r.endedBy,
     latency_p50_ms: Math.round(pct(r.latency, 50)), latency_p95_ms: Math.round(pct(r.latency, 95)),
@@ -133,7 +141,7 @@ const out = {
 };
 if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
 else {
-  process.stdout.write(`fixed-length early end ${fee}, ${streams} real-time streams, ${trials} strings per kind per speaker\n`);
+  process.stdout.write(`fixed-length early end ${fee ?? 'default'}, pause flush ${values['pause-flush']}, ${streams} real-time streams, ${trials} strings per kind per speaker, pauses ${pauseLo}-${pauseHi} ms\n`);
   process.stdout.write('kind   n    right  rej  cut  silence early  max  gap  none  after-audio p50 / p95 ms\n');
   for (const [k, r] of Object.entries(out.kinds)) {
     const e = r.ended_by;

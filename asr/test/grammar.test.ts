@@ -57,7 +57,7 @@ t.test('interpret normalises text', async (t) => {
   t.equal(interpret({ kind: 'ready', commands: ['ready'] }, ['ready']).isCommand, false);
 });
 
-t.test('free digit strings carry their own decoder settings; fixed-length strings end early only with fixedEarlyEnd', async (t) => {
+t.test('free digit strings carry their own decoder settings; which fixed-length strings may end early (fixedEarlyEnd)', async (t) => {
   const free = compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 10, commands: cmds });
   t.same(free.decoder, { silprob: 0.5, pip: 0.1, wip: 0.1 });
   t.ok(free.earlyEnd);
@@ -66,14 +66,17 @@ t.test('free digit strings carry their own decoder settings; fixed-length string
   t.not(custom.key, compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 8, commands: [] }).key, 'settings are part of the cache key');
   const check = compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8 });
   t.same(check.decoder, {});
-  t.equal(check.earlyEnd, false, 'off by default (round 7)');
-  t.equal(compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8, fixedEarlyEnd: true }).earlyEnd, true, 'the partial holds only the digits heard, so a complete one is evidence (grammar.ts)');
-  t.equal(compileGrammar({ kind: 'digits', length: 1, commands: cmds }, { fixedEarlyEnd: false }).earlyEnd, true, 'one digit is not a fixed-length string');
+  t.equal(check.earlyEnd, true, "by default ('expected') check digits end early (asr.md round 9)");
+  t.equal(compileGrammar({ kind: 'digits', length: 3, commands: cmds }).earlyEnd, false, 'fixed-length digits without an expected answer wait out the silence');
+  const all = compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { biasWeight: 8, fixedEarlyEnd: 'all' });
+  t.equal(all.earlyEnd, true, "'all': the partial holds only the digits heard, so a complete one is evidence (grammar.ts)");
+  t.equal(compileGrammar({ kind: 'digits', length: 3, expected: '123', commands: cmds }, { fixedEarlyEnd: 'off' }).earlyEnd, false, "'off': none");
+  t.equal(compileGrammar({ kind: 'digits', length: 1, commands: cmds }, { fixedEarlyEnd: 'off' }).earlyEnd, true, 'one digit is not a fixed-length string');
   t.same(compileGrammar({ kind: 'freeDigits', minLength: 1, maxLength: 1, commands: [] }).decoder, {}, 'one digit: decoder defaults');
   const pin = compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds });
   t.same(pin.decoder, {}, 'a fixed length (site setting) cannot get digits inserted: no insertion penalties');
-  t.equal(pin.earlyEnd, false, 'and, like check digits, it waits out the trailing silence by default');
-  t.equal(compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds }, { fixedEarlyEnd: true }).earlyEnd, true);
+  t.equal(pin.earlyEnd, false, 'it waits out the trailing silence by default: a pause between its digits must not end it');
+  t.equal(compileGrammar({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: cmds }, { fixedEarlyEnd: 'all' }).earlyEnd, true);
 });
 
 t.test('a roster (freeDigits.known) closes the grammar to those numbers', async (t) => {
@@ -83,7 +86,7 @@ t.test('a roster (freeDigits.known) closes the grammar to those numbers', async 
   t.notMatch(g.jsgf, /<d> <d>/, 'no free digit branch');
   t.same(g.decoder, {}, 'no insertion penalties: nothing can be inserted');
   t.equal(g.earlyEnd, false);
-  t.equal(compileGrammar(e, { fixedEarlyEnd: true }).earlyEnd, true, 'the partial is the best path so far, a prefix while digits are still being said');
+  t.equal(compileGrammar(e, { fixedEarlyEnd: 'all' }).earlyEnd, true, 'the partial is the best path so far, a prefix while digits are still being said');
   t.equal(interpret(e, ['one', 'zero', 'four']).text, null, 'a number nobody has is no answer');
   t.same(interpret(e, ['one', 'zero', 'two']), { text: '102', isCommand: false, complete: true });
   t.equal(interpret(e, ['one', 'zero', 'one']).complete, false, '101 may go on to 1010');
@@ -103,9 +106,17 @@ t.test('a number with a known expected value spans 0..max(2×expected, expected+
   t.notMatch(compileGrammar({ ...e, max: 5 }).jsgf, /\(six\)/, 'never beyond the range');
   t.match(compileGrammar(e, { numberSpan: false }).jsgf, /\(thirteen\)/, 'numberSpan false: the whole range');
   t.match(compileGrammar({ kind: 'number', min: 0, max: 20, commands: [] }).jsgf, /\(twenty\)/, 'no expected value: the whole range');
-  // "three" can end early: nothing the grammar holds goes on from it (against 0–999, "thirty-…" could)
+  // "three" can end early: nothing the grammar holds goes on from it (against 0–999, "three hundred…" could)
   t.match(g.heard, { kind: 'number', max: 12 });
   t.equal(interpret(g.heard, ['three']).complete, true);
   t.equal(interpret(e, ['three']).complete, false);
+  const upTo48 = { kind: 'number' as const, min: 0, max: 48, commands: [] };
+  t.equal(interpret(upTo48, ['twenty']).complete, false, '"twenty" may go on to "twenty four": a pause after it must not end the answer');
+  t.equal(interpret(upTo48, ['twenty', 'four']).complete, true);
+  t.equal(interpret(upTo48, ['fourteen']).complete, true);
+  t.equal(interpret({ ...upTo48, max: 20 }, ['twenty']).complete, true, 'nothing above 20 in range');
+  t.equal(interpret({ ...upTo48, max: 999 }, ['three', 'hundred']).complete, false);
+  t.equal(interpret({ ...upTo48, max: 999 }, ['three', 'hundred', 'five']).complete, true);
+  t.equal(interpret({ ...upTo48, max: 999 }, ['zero']).complete, true);
   t.equal(compileGrammar({ kind: 'yesno', commands: [] }).heard.kind, 'yesno', 'other kinds: the expectation itself');
 });

@@ -16,7 +16,7 @@ if (!fliteAvailable()) {
 
 const CMDS = ['repeat', 'say again', 'skip', 'how much more', 'sign off'];
 const store = new MemoryTemplateStore();
-const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 4, templateStore: store, grammar: { fixedEarlyEnd: true } });
+const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 4, templateStore: store, pauseFlush: true });
 t.teardown(() => engine.close());
 
 const match = (r: AsrResult | null): { text?: string; status?: string } => (r ?? {}) as { text?: string; status?: string };
@@ -46,14 +46,16 @@ t.test('check digits with the expected answer: accepted when said, not turned in
   t.match(n, { status: 'match', text: '23' });
 });
 
-t.test('grammar-aware early end (fixedEarlyEnd): check digits end after the short silence once all are heard, not at a pause after two', async (t) => {
+t.test("grammar-aware early end (fixedEarlyEnd 'expected', the default): check digits end after the short silence once all are heard, not at a pause after two; a PIN waits out the silence", async (t) => {
   const e = { kind: 'digits' as const, length: 3, expected: '427', commands: CMDS };
   const full = await recognise(engine, synth('four two seven', 'slt'), e, undefined, true);
   t.match(full, { status: 'match', text: '427', timing: { endedBy: 'early' } });
-  // flite's own silences make the pause ~0.5 s: longer than the early-end silence (450 ms)
+  // flite's own silences make the pause ~0.5 s: longer than the early-end silence (250 ms)
   const paused = join([synth('four two', 'slt'), synth('seven', 'slt')], [100]);
   const r = await recognise(engine, paused, e, undefined, true);
   t.match(r, { status: 'match', text: '427' }, 'two digits heard are not a complete answer: the pause does not end it');
+  const pin = await recognise(engine, synth('four two seven one', 'slt'), { kind: 'freeDigits', minLength: 4, maxLength: 4, commands: CMDS }, undefined, true);
+  t.match(pin, { timing: { endedBy: 'silence' } }, 'a fixed-length string without a known answer (a PIN) waits out the full silence: a pause between its digits must not end it');
 });
 
 t.test('enrolled templates fuse with the decoder; retraining one word works', async (t) => {

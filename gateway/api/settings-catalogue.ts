@@ -4,6 +4,7 @@
  * read them (falling back to these defaults). Unknown keys are refused (UNKNOWN_SETTING).
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { DEFAULT_ENDPOINT } from '../../asr/index.ts';
 
 export interface SettingDef { key: string; type: 'int' | 'number' | 'bool' | 'string'; default: unknown; doc: string; schema: TSchema; min?: number; max?: number; values?: string[] }
 
@@ -21,7 +22,8 @@ export const SETTINGS: readonly SettingDef[] = [
   num('asr.confirmBelowConfidence', 0.7, 0, 1, 'Below this confidence the answer is read back for confirmation'),
   int('asr.noInputTimeoutMs', 8000, 1000, 60000, 'Silence after a prompt before it is repeated (no-input)'),
   int('asr.maxSpeechMs', 8000, 1000, 30000, 'Longest utterance recognised; longer speech is cut'),
-  int('asr.endSilenceMs', 500, 100, 3000, 'Silence that ends an utterance'),
+  int('asr.endSilenceMs', DEFAULT_ENDPOINT.trailingSilenceMs, 100, 3000, 'Silence that ends an utterance'),
+  int('asr.earlyEndSilenceMs', DEFAULT_ENDPOINT.earlyEndSilenceMs, 100, 3000, 'Shorter silence that ends an utterance once what was heard is already a complete answer (check digits, "ready", a quantity that cannot go on)'),
   int('dialog.maxNoMatch', 2, 1, 10, 'The re-ask after this many no-matches in a row includes the help'),
   int('dialog.maxNoInput', 2, 1, 10, 'The re-ask after this many no-inputs in a row includes the help'),
   bool('dialog.bargeIn', true, 'The picker may answer while a prompt is still being spoken'),
