@@ -28,6 +28,8 @@ export class Endpointer {
   private runWindows: Float32Array[] = [];
   inSpeech = false;
   private held: Float32Array[] = [];
+  /** Of `held`, the windows already passed to the sink (the first PAUSE_MS, at the pause). */
+  private heldSent = 0;
   private silenceMs = 0;
   private uttMs = 0;
   private timeMs = 0;
@@ -89,14 +91,22 @@ export class Endpointer {
     this.uttMs += WIN_MS;
     // hysteresis: leaving speech needs a clearly lower probability
     if (prob >= this.s.vadThreshold - 0.15) {
-      for (const h of this.held) this.sink.audio(h);
+      for (let i = this.heldSent; i < this.held.length; i++) this.sink.audio(this.held[i]!);
       this.held = [];
+      this.heldSent = 0;
       this.silenceMs = 0;
       this.sink.audio(x);
     } else {
       this.held.push(x);
       this.silenceMs += WIN_MS;
-      if (this.silenceMs === PAUSE_MS) this.sink.pause();
+      if (this.silenceMs === PAUSE_MS) {
+        // The decoder hears the pause's first PAUSE_MS (part of the tail it gets anyway): a word
+        // ending in a fricative or a stop exits only on the frames after it, and until then the
+        // partial hypothesis cannot be complete.
+        for (const h of this.held) this.sink.audio(h);
+        this.heldSent = this.held.length;
+        this.sink.pause();
+      }
     }
     if (this.uttMs >= this.s.maxUtteranceMs) this.finish('max');
     else if (this.silenceMs >= this.s.trailingSilenceMs) this.finish('silence');
@@ -117,7 +127,8 @@ export class Endpointer {
 
   private finish(reason: EndReason): void {
     let tail = Math.round(this.tailMs * 16);
-    for (const h of this.held) {
+    for (const [i, h] of this.held.entries()) {
+      if (i < this.heldSent) { tail -= h.length; continue; }
       if (tail <= 0) break;
       const part = h.subarray(0, Math.min(h.length, tail));
       this.sink.audio(part);
@@ -125,6 +136,7 @@ export class Endpointer {
     }
     for (const h of this.held) this.pushRing(h);
     this.held = [];
+    this.heldSent = 0;
     this.inSpeech = false;
     const end = this.timeMs - this.silenceMs;
     this.silenceMs = 0;

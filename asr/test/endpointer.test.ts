@@ -1,0 +1,51 @@
+/**
+ * The endpointer's hand-over of audio to the decoder: what it holds back in a pause, what it
+ * passes on at the pause (so the last word can end in the decoder), and the tail at the end.
+ */
+import t from 'tap';
+import { Endpointer, PAUSE_MS, WIN, WIN_MS, type EndpointSink } from '../endpointer.ts';
+import { DEFAULT_ENDPOINT, type EndReason } from '../types.ts';
+
+/** A window whose samples all carry its number, so the sink's audio says which windows it got. */
+const win = (n: number): Float32Array => new Float32Array(WIN).fill(n);
+
+function recorder() {
+  const events: string[] = [];
+  let samples = 0;
+  const sink: EndpointSink = {
+    start: (pre) => { events.push(`start(${pre.length})`); },
+    audio: (x) => { samples += x.length; events.push(`audio(${x[0]}${x.length === WIN ? '' : `:${x.length}`})`); },
+    end: (reason: EndReason) => { events.push(`end(${reason})`); },
+    pause: () => { events.push('pause'); },
+  };
+  return { sink, events, samples: () => samples };
+}
+
+t.test('a pause: its first PAUSE_MS go to the decoder with the pause, the rest only if speech resumes', async (t) => {
+  const r = recorder();
+  const ep = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS }, r.sink);
+  let n = 0;
+  const speech = (k: number) => { for (let i = 0; i < k; i++) ep.window(win(++n), 0.9); };
+  const silence = (k: number) => { for (let i = 0; i < k; i++) ep.window(win(++n), 0.05); };
+  speech(3);
+  const pauseWins = PAUSE_MS / WIN_MS;
+  silence(pauseWins + 2);
+  const atPause = r.events.indexOf('pause');
+  t.ok(atPause > 0, 'the sink hears of the pause');
+  t.same(r.events.slice(atPause - pauseWins, atPause), [4, 5, 6].slice(0, pauseWins).map((k) => `audio(${k})`), 'the first PAUSE_MS of silence are passed on just before it');
+  t.notOk(r.events.includes(`audio(${3 + pauseWins + 1})`), 'later silence is held');
+  speech(1);
+  const after = r.events.slice(r.events.indexOf('pause') + 1);
+  t.same(after, [`audio(${3 + pauseWins + 1})`, `audio(${3 + pauseWins + 2})`, `audio(${n})`], 'speech resumed: the held rest, once, then the speech');
+});
+
+t.test('the end: the decoder gets tailMs of trailing silence in all, the part passed at the pause included', async (t) => {
+  const r = recorder();
+  const ep = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS, trailingSilenceMs: 640 }, r.sink, 150);
+  for (let i = 0; i < 5; i++) ep.window(win(i + 1), 0.9);
+  const before = r.samples();
+  for (let i = 0; i < 640 / WIN_MS; i++) ep.window(win(100 + i), 0.05);
+  t.equal(r.events.at(-1), 'end(silence)');
+  t.equal(r.samples() - before, 150 * 16, '150 ms of tail, no more, no less');
+  t.equal(r.events.filter((e) => e === 'pause').length, 1);
+});
