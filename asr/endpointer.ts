@@ -13,8 +13,11 @@ export interface EndpointSink {
   start(preRoll: Float32Array, atMs: number): void;
   audio(x: Float32Array): void;
   end(reason: EndReason, atMs: number): void;
-  /** Speech has paused for PAUSE_MS: the decoder should decode what it holds (its partial drives the early end). */
-  pause(): void;
+  /**
+   * Speech has paused for PAUSE_MS: the decoder should decode what it holds (its partial drives
+   * the early end). `silence`: samples of the pause already passed on (0 or PAUSE_MS worth).
+   */
+  pause(silence: number): void;
 }
 
 /** Silence after which the sink hears of a pause (well under any early-end silence). */
@@ -35,6 +38,8 @@ export class Endpointer {
   private timeMs = 0;
   /** Set by the stream when the partial hypothesis satisfies the expectation. */
   complete = false;
+  /** Set by the stream per expectation: pass a pause's first PAUSE_MS on at the pause (grammar.ts `pauseAudio`). */
+  pauseAudio = true;
 
   constructor(private s: EndpointSettings, private readonly sink: EndpointSink, private readonly tailMs = 150, private readonly decoderPreRollMs = 150) {
     this.ring = new Float32Array(Math.ceil((s.preRollMs * 16) / WIN) * WIN + WIN);
@@ -103,9 +108,12 @@ export class Endpointer {
         // The decoder hears the pause's first PAUSE_MS (part of the tail it gets anyway): a word
         // ending in a fricative or a stop exits only on the frames after it, and until then the
         // partial hypothesis cannot be complete.
-        for (const h of this.held) this.sink.audio(h);
-        this.heldSent = this.held.length;
-        this.sink.pause();
+        let sent = 0;
+        if (this.pauseAudio) {
+          for (const h of this.held) { this.sink.audio(h); sent += h.length; }
+          this.heldSent = this.held.length;
+        }
+        this.sink.pause(sent);
       }
     }
     if (this.uttMs >= this.s.maxUtteranceMs) this.finish('max');

@@ -90,6 +90,12 @@ export interface CompiledGrammar {
    * end the utterance early. For fixed-length digit strings only with `fixedEarlyEnd`.
    */
   earlyEnd: boolean;
+  /**
+   * Whether the decoder hears the first PAUSE_MS of a pause at the pause (so a last word ending in
+   * a fricative or stop exits and the partial can be complete): not for fixed-length strings,
+   * where it let a digit be fitted into a pause between digits (asr.md round 9).
+   */
+  pauseAudio: boolean;
   /** Decoder search settings this grammar is decoded with (over the decoder's defaults). */
   decoder: Record<string, number>;
   /** The expectation as far as the grammar can hear it (a number's span): what "complete" is judged against. */
@@ -203,7 +209,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const decoder = e.kind === 'freeDigits' && e.maxLength > e.minLength && !e.known ? { ...(opts.freeDigitsDecoder ?? FREE_DIGITS_DECODER) } : {};
   const fixed = opts.fixedEarlyEnd ?? 'expected';
   const earlyEnd = !fixedLength(e) || fixed === 'all' || (fixed === 'expected' && e.kind === 'digits' && e.expected !== undefined);
-  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd, decoder, heard };
+  return { jsgf, words, tokens: [...tokens, ...cmds], key: `${JSON.stringify(decoder)}${jsgf}`, earlyEnd, pauseAudio: !fixedLength(e), decoder, heard };
 }
 
 /**

@@ -20,7 +20,7 @@ export interface StreamHost {
   audio(utt: Utterance, x: Float32Array): void;
   end(utt: Utterance): void;
   /** Speech paused: the decoder decodes all it holds, so that a partial hypothesis comes. */
-  pause(utt: Utterance): void;
+  pause(utt: Utterance, silence: number): void;
   cancel(utt: Utterance): void;
   closed(stream: StreamImpl): void;
 }
@@ -101,7 +101,7 @@ export class StreamImpl extends EventEmitter implements AsrStream {
       start: (pre, atMs) => this.onStart(pre, atMs),
       audio: (x) => { if (this.utt) this.host.audio(this.utt, x); },
       end: (reason, atMs) => this.onEnd(reason, atMs),
-      pause: () => { if (this.utt) this.host.pause(this.utt); },
+      pause: (silence) => { if (this.utt) this.host.pause(this.utt, silence); },
     });
   }
 
@@ -109,6 +109,7 @@ export class StreamImpl extends EventEmitter implements AsrStream {
     this.grammar = e && (this.host.si && this.language === 'en') ? compileGrammar(e, this.host.grammarOptions) : null;
     if (e && !this.grammar) compileGrammar(e, {}); // validates even when only templates are used
     this.expectation = e;
+    this.ep.pauseAudio = this.grammar?.pauseAudio ?? true;
   }
 
   setEndpoint(s: EndpointSettings): void { this.ep.setSettings(s); }

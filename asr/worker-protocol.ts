@@ -34,7 +34,8 @@ export type ToWorker =
   }
   | { type: 'cancel'; utt: number; slot: number }
   /** Speech paused: decode all audio held back (even before the comfort level's floor), post the partial. */
-  | { type: 'pause'; utt: number; slot: number }
+  /** `silence`: samples of the pause already sent (the end of the audio sent is that far into it). */
+  | { type: 'pause'; utt: number; slot: number; silence: number }
   | { type: 'match'; id: number; pcm: Float32Array; templates: SerializedTemplates; tokens: string[] }
   | { type: 'features'; id: number; pcm: Float32Array };
 

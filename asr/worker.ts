@@ -21,7 +21,7 @@ import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, f
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; pauseFlush: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
@@ -58,6 +58,12 @@ interface Slot extends LoopState {
   lastText: string;
   /** The last partial posted had a settled last word (see `lastWordMs`). */
   lastSettled: boolean;
+  /**
+   * In a pause (the endpointer passed its first PAUSE_MS on): the sample where the silence began.
+   * A last word must have lasted EARLY_END_MIN_WORD_MS before it: one the search fits into the
+   * silence is a guess, not a word said. null while speech goes on.
+   */
+  pauseAt: number | null;
   /** The expected answer's words (for rescoring). */
   expected: string[] | null;
   /** Search settings applied to this decoder beyond its defaults. */
@@ -127,7 +133,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
-  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, pauseAt: null, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
 }
 
 
@@ -178,19 +184,22 @@ function postPartial(s: Slot, utt: number): void {
   const text = s.fill !== null ? s.dec!.get_text() : '';
   // Once the text and its last word have settled nothing changes until the text does.
   if (text === s.lastText && (!text || s.lastSettled)) return;
-  const settled = text !== '' && lastWordMs(s.dec!) >= EARLY_END_MIN_WORD_MS;
+  const settled = text !== '' && lastWordMs(s.dec!, s.pauseAt) >= EARLY_END_MIN_WORD_MS;
   if (text !== s.lastText || settled !== s.lastSettled) post({ type: 'partial', utt, words: text.split(/\s+/).filter(Boolean), settled });
   s.lastText = text; s.lastSettled = settled;
 }
 
 /**
- * How long the partial hypothesis's last word has lasted so far (ms). The search's best path often
- * ends in a word only just begun (a guess from its first phone): such a hypothesis is not evidence
- * that the answer is complete.
+ * How long the partial hypothesis's last word has lasted so far (ms), up to `speechEnd` (the
+ * sample where a pause began) when in a pause. The search's best path often ends in a word only
+ * just begun (a guess from its first phone), or fits one into the pause's silence: such a
+ * hypothesis is not evidence that the answer is complete.
  */
-function lastWordMs(dec: Decoder): number {
-  const w = spokenWords(dec.get_alignment());
-  return w.length ? w[w.length - 1]!.d * 1000 : 0;
+function lastWordMs(dec: Decoder, speechEnd: number | null): number {
+  const w = spokenWords(dec.get_alignment()).at(-1);
+  if (!w) return 0;
+  const end = speechEnd === null ? w.b + w.d : Math.min(w.b + w.d, speechEnd / 16000);
+  return Math.max(0, end - w.b) * 1000;
 }
 
 function concat(parts: Float32Array[], n: number): Float32Array {
@@ -250,6 +259,7 @@ function handle(m: ToWorker): void {
       if (!s.active || s.utt !== m.utt) return;
       const t0 = performance.now();
       s.chunks.push(m.pcm); s.samples += m.pcm.length;
+      s.pauseAt = null; // audio after a pause: speech resumed (the pause's own first part comes before it)
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
         if (s.fill === null && opts.comfortFromSpeech) s.audible += audibleSamples(m.pcm);
@@ -263,7 +273,10 @@ function handle(m: ToWorker): void {
       const s = slotFor(m);
       if (!s.active || s.utt !== m.utt || !s.dec || !s.grammar) return;
       const t0 = performance.now();
-      flushPending(s);
+      s.pauseAt = Math.max(0, s.samples - m.silence);
+      // A decoder still holding audio back for its comfort level takes it now (pauseFlush).
+      if (s.fill !== null || opts.pauseFlush || opts.comfortFromSpeech) flushPending(s);
+      s.lastText = ''; // re-judge the partial against the pause
       postPartial(s, m.utt);
       s.cpu += performance.now() - t0;
       return;

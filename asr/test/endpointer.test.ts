@@ -16,7 +16,7 @@ function recorder() {
     start: (pre) => { events.push(`start(${pre.length})`); },
     audio: (x) => { samples += x.length; events.push(`audio(${x[0]}${x.length === WIN ? '' : `:${x.length}`})`); },
     end: (reason: EndReason) => { events.push(`end(${reason})`); },
-    pause: () => { events.push('pause'); },
+    pause: (silence) => { events.push(silence ? `pause(${silence})` : 'pause'); },
   };
   return { sink, events, samples: () => samples };
 }
@@ -30,12 +30,12 @@ t.test('a pause: its first PAUSE_MS go to the decoder with the pause, the rest o
   speech(3);
   const pauseWins = PAUSE_MS / WIN_MS;
   silence(pauseWins + 2);
-  const atPause = r.events.indexOf('pause');
+  const atPause = r.events.indexOf(`pause(${PAUSE_MS * 16})`);
   t.ok(atPause > 0, 'the sink hears of the pause');
   t.same(r.events.slice(atPause - pauseWins, atPause), [4, 5, 6].slice(0, pauseWins).map((k) => `audio(${k})`), 'the first PAUSE_MS of silence are passed on just before it');
   t.notOk(r.events.includes(`audio(${3 + pauseWins + 1})`), 'later silence is held');
   speech(1);
-  const after = r.events.slice(r.events.indexOf('pause') + 1);
+  const after = r.events.slice(atPause + 1);
   t.same(after, [`audio(${3 + pauseWins + 1})`, `audio(${3 + pauseWins + 2})`, `audio(${n})`], 'speech resumed: the held rest, once, then the speech');
 });
 
@@ -47,5 +47,18 @@ t.test('the end: the decoder gets tailMs of trailing silence in all, the part pa
   for (let i = 0; i < 640 / WIN_MS; i++) ep.window(win(100 + i), 0.05);
   t.equal(r.events.at(-1), 'end(silence)');
   t.equal(r.samples() - before, 150 * 16, '150 ms of tail, no more, no less');
-  t.equal(r.events.filter((e) => e === 'pause').length, 1);
+  t.equal(r.events.filter((e) => e.startsWith('pause')).length, 1);
+});
+
+t.test('without pauseAudio (fixed-length strings) the pause passes nothing on and says so', async (t) => {
+  const r = recorder();
+  const ep = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS, trailingSilenceMs: 640 }, r.sink, 150);
+  ep.pauseAudio = false;
+  for (let i = 0; i < 5; i++) ep.window(win(i + 1), 0.9);
+  const before = r.events.length;
+  for (let i = 0; i < PAUSE_MS / WIN_MS; i++) ep.window(win(100 + i), 0.05);
+  t.same(r.events.slice(before), ['pause'], 'no audio, a pause with 0 samples sent');
+  const s0 = r.samples();
+  for (let i = PAUSE_MS / WIN_MS; i < 640 / WIN_MS; i++) ep.window(win(100 + i), 0.05);
+  t.equal(r.samples() - s0, 150 * 16, 'the whole tail at the end');
 });
