@@ -3,14 +3,16 @@
  * Decodes in-grammar single digits (N per speaker) and the flite out-of-grammar words with the
  * phone-loop pass on, and prints, for thresholds of (loop − grammar) score per frame, the share of
  * out-of-grammar words rejected and of right digits rejected (the decision in decide.ts).
+ * `--commands`: also the global commands in four flite voices, and for thresholds the share of
+ * right commands kept against the share of digits heard as a command that are rejected.
  */
 import { parseArgs } from 'node:util';
 import { AsrEngine, oogPerFrame, type Expectation } from '../index.ts';
-import { loadDigits, loadOog, parseDecoderArg, parseLoopPhonesArg } from './corpus.ts';
+import { FLITE_VOICES, loadDigits, loadOog, parseDecoderArg, parseLoopPhonesArg, synth } from './corpus.ts';
 import { recognise, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' } } });
-if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...]\n'); process.exit(2); }
+const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, commands: { type: 'boolean', default: false } } });
+if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...] [--commands]\n'); process.exit(2); }
 let decoder: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> = {};
 let loopPhones: ReturnType<typeof parseLoopPhonesArg>;
@@ -25,10 +27,22 @@ const takes = loadDigits(values.data, (m) => m.take >= 3 && m.take % 2 === 1);
 const ins = [...new Set(takes.map((t) => t.speaker))].flatMap((s) => takes.filter((t) => t.speaker === s).filter((_, i, a) => i % Math.max(1, Math.floor(a.length / n)) === 0).slice(0, n));
 const e: Expectation = { kind: 'digits', length: 1, commands: CMDS };
 const inR: (number | null)[] = [], inOk: boolean[] = [], oogR: (number | null)[] = [];
+/** Digits heard as a command, and commands said (flite) with whether they were heard as said. */
+const asCmd: number[] = [], cmdR: { r: number | null; ok: boolean }[] = [];
 for (const t of ins) {
   ratio = null;
   const r = await recognise(engine, t.audio, e);
   inR.push(ratio); inOk.push(r?.status === 'match' && r.text === String(t.digit));
+  if (r?.status === 'match' && r.isCommand && ratio !== null) asCmd.push(ratio);
+}
+if (values.commands) {
+  for (const voice of FLITE_VOICES) {
+    for (const c of CMDS.filter((c) => c !== 'ready')) {
+      ratio = null;
+      const r = await recognise(engine, synth(c, voice), e);
+      cmdR.push({ r: ratio, ok: r?.status === 'match' && r.text === c });
+    }
+  }
 }
 for (const a of loadOog()) { ratio = null; await recognise(engine, a, e); oogR.push(ratio); }
 const rtf = engine.metrics().rtf;
@@ -42,4 +56,13 @@ for (const th of [0, 3, 6, 9, 12, 15, 20, 25, 30, 40, 60]) {
   const fr = okR.filter((r) => r > th).length / okR.length;
   const rej = (oogR.filter((r) => r === null || r > th).length) / oogR.length;
   process.stdout.write(`threshold ${th}: oog_rejection ${rej.toFixed(3)} false_rejection(right digits) ${fr.toFixed(3)}\n`);
+}
+if (values.commands) {
+  const okC = cmdR.filter((c): c is { r: number; ok: boolean } => c.ok && c.r !== null).map((c) => c.r);
+  process.stdout.write(`commands heard as said: ${cmdR.filter((c) => c.ok).length} of ${cmdR.length}; digits heard as a command: ${asCmd.length} of ${ins.length} (score p50 ${asCmd.length ? q([...asCmd], 0.5).toFixed(1) : '-'})\n`);
+  for (const th of [5, 8, 10, 12, 15, 20]) {
+    const kept = okC.filter((r) => r <= th).length / Math.max(1, okC.length);
+    const caught = asCmd.filter((r) => r > th).length / Math.max(1, asCmd.length);
+    process.stdout.write(`command threshold ${th}: right commands kept ${kept.toFixed(3)}, digits-as-command rejected ${caught.toFixed(3)}\n`);
+  }
 }
