@@ -12,9 +12,9 @@ import { OOG_DEFER, type OogDefer } from '../decide.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'boolean', default: false }, 'oog-defer': { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' },
 } });
-if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...] [--comfort-from-speech] [--oog-defer off|strings|all] (see asr/README.md)\n'); process.exit(2); }
+if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...] [--comfort-from-speech on|off] [--oog-defer off|strings|all] (see asr/README.md)\n'); process.exit(2); }
 const oogDefer = values['oog-defer'];
 if (oogDefer !== undefined && !(OOG_DEFER as readonly string[]).includes(oogDefer)) { process.stderr.write(`bench:asr: --oog-defer must be one of ${OOG_DEFER.join(', ')}\n`); process.exit(2); }
 if (!values.oog && !fliteAvailable()) {
@@ -26,7 +26,7 @@ let decoderConfig: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> | undefined;
 let loopPhones: LoopPhones | undefined;
 try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
-const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech: values['comfort-from-speech'], oogDefer: oogDefer as OogDefer | undefined,
+const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, ...(values['comfort-from-speech'] === undefined ? {} : { comfortFromSpeech: values['comfort-from-speech'] !== 'off' }), oogDefer: oogDefer as OogDefer | undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
   biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
 });

@@ -33,7 +33,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --ready                 before each string the stream says "ready" in a flite voice, as the
                           bench's pickers do (their digits are recorded, their commands synthesised)
   --shuffle               speakers interleaved (as pickers share the decoders), not one after another
-  --comfort-from-speech   the comfort level from 600 ms of speech, a decode at each pause (ASR_COMFORT_FROM_SPEECH)
+  --comfort-from-speech on|off  the comfort level from 600 ms of speech (ASR_COMFORT_FROM_SPEECH; default: the engine's, on)
   --session-cmn           per-session cepstral mean (ASR_SESSION_CMN), one session per speaker
   --json                  one JSON object instead of the table
 `;
@@ -41,7 +41,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
 const { values } = parseArgs({
   options: {
     data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
-    'early-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string', default: 'on' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'boolean', default: false }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    'early-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string', default: 'on' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'string' }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -86,7 +86,7 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
 if (values.shuffle) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
 const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
-const engine = await AsrEngine.load({ grammar: { biasWeight: 8, ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush: values['pause-flush'] === 'on', sessionCmn: values['session-cmn'], comfortFromSpeech: values['comfort-from-speech'], workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
+const engine = await AsrEngine.load({ grammar: { biasWeight: 8, ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush: values['pause-flush'] === 'on', sessionCmn: values['session-cmn'], ...(values['comfort-from-speech'] === undefined ? {} : { comfortFromSpeech: values['comfort-from-speech'] !== 'off' }), workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
 const LEAD_MS = 300, TAIL_MS = 1500;
 
 /** Streams one trial at real-time pace (20 ms frames); the result and when it came, in ms since the first frame. */
