@@ -1,0 +1,86 @@
+/**
+ * The engine's options (one typed set, a doc line per field; the gateway's config maps onto it)
+ * and the metrics it exports.
+ */
+import type { DecideOptions, OogDefer, Rescore } from './decide.ts';
+import type { TemplateStore } from './templates.ts';
+import type { GrammarOptions } from './grammar.ts';
+import type { LoopPhones } from './rescore.ts';
+import type { LoopPass, OogScore, SdMatch } from './worker-protocol.ts';
+import type { EndpointSettings } from './types.ts';
+
+export interface AsrEngineOptions {
+  /** Recogniser worker threads (default: defaultWorkers(), cores − 1 from 3 cores, every core on 1–2). */
+  workers?: number;
+  /** Decoders per worker (each ~10 MB; concurrent utterances per worker). */
+  decodersPerWorker?: number;
+  /** Utterances that may wait for a decoder before streams get 'busy'. */
+  maxQueue?: number;
+  /** Most concurrently open streams (VAD state is preallocated for them). */
+  maxStreams?: number;
+  vadMaxBatch?: number;
+  /** VAD lag (ms) above which new utterances are refused with 'busy'. */
+  maxVadLagMs?: number;
+  /** Run the speaker-independent decoder (false: templates only). */
+  si?: boolean;
+  grammar?: GrammarOptions;
+  /** SoundSwallower decoder settings (e.g. wip, silprob, fillprob, beam) over the tuned defaults. */
+  decoderConfig?: Record<string, number | string | boolean>;
+  decide?: Partial<DecideOptions>;
+  endpoint?: Partial<EndpointSettings>;
+  templateStore?: TemplateStore;
+  templateCache?: number;
+  dtwBand?: number;
+  /** Diagnostics: called with each utterance's raw engine outputs before fusion (bench:asr, diag:asr). */
+  trace?: (t: { siWords: string[] | null; rescore: Rescore | null; oog: OogScore | null; sd: SdMatch | null; sdSegments: SdMatch[] | null; sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null }) => void;
+  /**
+   * Keep each session's cepstral mean across its utterances, whichever pooled decoder hears them
+   * (cmn.ts). Default false: a pooled decoder carries the mean of whatever it heard last. Offline,
+   * with speakers interleaved, keeping it per session lifted check strings 0.74 -> 0.80; the live
+   * load bench showed no gain (docs/performance/asr.md, round 6), so it is opt-in.
+   */
+  sessionCmn?: boolean;
+  /**
+   * Comfort-noise level from 600 ms of the utterance that are not digital silence (default true;
+   * false: from the first 400 ms of audio, pre-roll included). Opt-in since round 7, when the
+   * spoken end-to-end test misheard a sign-on string with it; on by default since round 9: live at
+   * 150 pickers accuracy 0.77–0.79 → 0.82 (quantities first attempts 0.80–0.84 → 0.845–0.88,
+   * "ready" 0.98–0.99 → 1.0), and the spoken e2e test passed with it (docs/performance/asr.md round 9).
+   */
+  comfortFromSpeech?: boolean;
+  /**
+   * At a pause in speech (PAUSE_MS) a decoder that still holds the audio back for the comfort
+   * level takes what it holds (the level from that), so a short answer gets its partial hypothesis
+   * and can end early (default true; always on with `comfortFromSpeech`). Single digits streamed in
+   * real time ended early 65 -> 84 %, accuracy unchanged (docs/performance/asr.md round 9).
+   */
+  pauseFlush?: boolean;
+  /** Phones of the out-of-grammar phone loop: 'reduced' (default), 'full', or a list (an unknown phone throws ASR_BAD_OPTION). */
+  loopPhones?: LoopPhones;
+  /** The fast phone loop (`LOOP_FAST` in rescore.ts, default true; threshold 20). false: context-dependent (threshold 15). */
+  loopFast?: boolean;
+  /** SoundSwallower settings of the phone-loop decoders only (over the above, rescore.ts); measurement. */
+  loopConfig?: Record<string, number | string | boolean>;
+  /** Diagnostics: decode the phone-loop pass even when oogThreshold is 0 (to measure it). */
+  oogTrace?: boolean;
+  /**
+   * Where the dialog knows the right answer, the phone loop is decoded at the end and only when the
+   * grammar heard something else: 'strings' (default, answers of two or more words), 'all' (opt-in:
+   * more out-of-grammar words accepted as a one-word quantity), 'off' (asr.md round 8).
+   */
+  oogDefer?: OogDefer;
+  /** Called for internal failures (a worker died); the engine keeps running where it can. */
+  onError?: (err: Error) => void;
+}
+
+export interface AsrMetrics {
+  streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
+  decodersBusy: number; decodersTotal: number; vadLagMs: number; vadBatches: number; vadLastBatch: number; vadRunMs: number;
+  utterances: number; busyRejections: number; results: { match: number; nomatch: number };
+  /** Recent (last 200) end-of-speech → result times and decode CPU / audio time. */
+  resultMsP50: number; resultMsP95: number; rtf: number;
+  /** Utterances by how the phone loop took part since start (see `oogDefer`). */
+  loopPasses: Record<LoopPass, number>;
+  /** Recogniser CPU time and the audio it decoded since start (ms): their ratio is the rtf of everything. */
+  cpuMsTotal: number; audioMsTotal: number;
+}
