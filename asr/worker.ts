@@ -274,8 +274,9 @@ function handle(m: ToWorker): void {
       if (!s.active || s.utt !== m.utt || !s.dec || !s.grammar) return;
       const t0 = performance.now();
       s.pauseAt = Math.max(0, s.samples - m.silence);
-      // A decoder still holding audio back for its comfort level takes it now (pauseFlush).
-      if (s.fill !== null || opts.pauseFlush || opts.comfortFromSpeech) flushPending(s);
+      // A decoder still holding audio back for its comfort level takes it now (pauseFlush; once
+      // the level is known nothing is held, and flushPending has nothing to do).
+      if (opts.pauseFlush || opts.comfortFromSpeech) flushPending(s);
       s.lastText = ''; // re-judge the partial against the pause
       postPartial(s, m.utt);
       s.cpu += performance.now() - t0;

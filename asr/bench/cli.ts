@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
-import { fliteAvailable, parseDecoderArg, parseLoopPhonesArg } from './corpus.ts';
+import { fliteAvailable, parseDecoderArg, parseLoopPhonesArg, parseOnOff } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
 import { OOG_DEFER, type OogDefer } from '../decide.ts';
 
@@ -25,8 +25,9 @@ const num = (s?: string): number | undefined => (s === undefined ? undefined : N
 let decoderConfig: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> | undefined;
 let loopPhones: LoopPhones | undefined;
-try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
-const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, ...(values['comfort-from-speech'] === undefined ? {} : { comfortFromSpeech: values['comfort-from-speech'] !== 'off' }), oogDefer: oogDefer as OogDefer | undefined,
+let comfortFromSpeech: boolean | undefined;
+try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
+const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, oogDefer: oogDefer as OogDefer | undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
   biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
 });

@@ -56,6 +56,13 @@ export function parseDecoderArg(arg: string | undefined): Record<string, number 
   return out;
 }
 
+/** An `on|off` flag of the bench and diagnostic commands; undefined (not given) = the engine's default. */
+export function parseOnOff(arg: string | undefined, flag: string): boolean | undefined {
+  if (arg === undefined) return undefined;
+  if (arg !== 'on' && arg !== 'off') throw new Error(`--${flag} must be on or off, got ${JSON.stringify(arg)}`);
+  return arg === 'on';
+}
+
 /**
  * `--loop-phones full|reduced|A,B,...` of the bench and diagnostic commands: the phone loop's
  * phones (checked by the engine). undefined = the engine's default.

@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { AsrEngine, type AsrResult, type EndReason, type Expectation } from '../index.ts';
-import { FLITE_VOICES, loadDigits, rng, synth } from './corpus.ts';
+import { FLITE_VOICES, loadDigits, parseOnOff, rng, synth } from './corpus.ts';
 import { join, CMDS } from './evaluate.ts';
 import { floatToPcm } from '../audio.ts';
 
@@ -22,7 +22,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --trials N              strings of each kind per speaker (default 25)
   --streams N             streams at once, each at real-time pace (default 8)
   --fixed-early-end off|expected|all  fixed-length strings that may end early: with a known answer, all, none (default: the engine's, expected)
-  --pause-flush on|off    a decoder still holding audio for the comfort level decodes it at a pause (ASR_PAUSE_FLUSH; default on)
+  --pause-flush on|off    a decoder still holding audio for the comfort level decodes it at a pause (ASR_PAUSE_FLUSH; default: the engine's, on)
   --early-ms N            earlyEndSilenceMs (default: the engine's)
   --trailing-ms N         trailingSilenceMs (default: the engine's)
   --seed N                trial seed (default 5)
@@ -41,7 +41,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
 const { values } = parseArgs({
   options: {
     data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
-    'early-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string', default: 'on' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'string' }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    'early-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'string' }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -55,7 +55,8 @@ const num = (v: string | undefined, name: string, dflt: number | undefined): num
 };
 const fee = values['fixed-early-end'];
 if (fee !== undefined && fee !== 'off' && fee !== 'expected' && fee !== 'all') { process.stderr.write(`--fixed-early-end must be off, expected or all, got ${JSON.stringify(fee)}\n`); process.exit(2); }
-if (values['pause-flush'] !== 'on' && values['pause-flush'] !== 'off') { process.stderr.write(`--pause-flush must be on or off, got ${JSON.stringify(values['pause-flush'])}\n`); process.exit(2); }
+let pauseFlush: boolean | undefined, comfortFromSpeech: boolean | undefined;
+try { pauseFlush = parseOnOff(values['pause-flush'], 'pause-flush'); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
 const trials = num(values.trials, 'trials', 25)!;
 const streams = Math.max(1, num(values.streams, 'streams', 8)!);
 const earlyMs = num(values['early-ms'], 'early-ms', undefined);
@@ -86,7 +87,7 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
 if (values.shuffle) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
 const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
-const engine = await AsrEngine.load({ grammar: { biasWeight: 8, ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush: values['pause-flush'] === 'on', sessionCmn: values['session-cmn'], ...(values['comfort-from-speech'] === undefined ? {} : { comfortFromSpeech: values['comfort-from-speech'] !== 'off' }), workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
+const engine = await AsrEngine.load({ grammar: { biasWeight: 8, ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush, sessionCmn: values['session-cmn'], comfortFromSpeech, workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
 const LEAD_MS = 300, TAIL_MS = 1500;
 
 /** Streams one trial at real-time pace (20 ms frames); the result and when it came, in ms since the first frame. */
@@ -133,7 +134,7 @@ await Promise.all(Array.from({ length: streams }, async () => {
 }));
 await engine.close();
 const out = {
-  fixed_early_end: fee ?? 'default', pause_flush: values['pause-flush'], comfort_from_speech: values['comfort-from-speech'], fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, pause_ms: [pauseLo, pauseHi], trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
+  fixed_early_end: fee ?? 'default', pause_flush: pauseFlush ?? 'default', comfort_from_speech: comfortFromSpeech ?? 'default', fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, pause_ms: [pauseLo, pauseHi], trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
   kinds: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, {
     n: r.n, right: +(r.right / r.n).toFixed(3), rejected: r.rejected, cut: r.cut, ended_by: r.endedBy,
     latency_p50_ms: Math.round(pct(r.latency, 50)), latency_p95_ms: Math.round(pct(r.latency, 95)),
@@ -141,7 +142,7 @@ const out = {
 };
 if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
 else {
-  process.stdout.write(`fixed-length early end ${fee ?? 'default'}, pause flush ${values['pause-flush']}, ${streams} real-time streams, ${trials} strings per kind per speaker, pauses ${pauseLo}-${pauseHi} ms\n`);
+  process.stdout.write(`fixed-length early end ${fee ?? 'default'}, pause flush ${pauseFlush ?? 'default'}, ${streams} real-time streams, ${trials} strings per kind per speaker, pauses ${pauseLo}-${pauseHi} ms\n`);
   process.stdout.write('kind   n    right  rej  cut  silence early  max  gap  none  after-audio p50 / p95 ms\n');
   for (const [k, r] of Object.entries(out.kinds)) {
     const e = r.ended_by;
