@@ -1,7 +1,8 @@
 /**
  * A tiny router: `GET /sites/:siteId/devices` style patterns, matched segment by segment.
  * `serve` mounts it on a uWS app under a prefix: it copies the request out synchronously, starts
- * reading the body (POST/PUT/PATCH/DELETE), runs the handler and writes its reply or error.
+ * reading the body (POST/PUT/PATCH/DELETE; the route's own size limit, else the server's), runs the
+ * handler and writes its reply or error.
  */
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Logger } from 'pino';
@@ -30,29 +31,32 @@ export interface HandlerInput {
 
 export type Handler = (input: HandlerInput) => Promise<Reply>;
 
-interface Route { method: Method; segments: string[]; handler: Handler }
+/** Per-route options: a larger body limit than the server's (e.g. audio uploads). */
+export interface RouteOptions { maxBodyBytes?: number }
+
+interface Route { method: Method; segments: string[]; handler: Handler; maxBodyBytes?: number }
 
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: Method, pattern: string, handler: Handler): this {
-    this.routes.push({ method, segments: split(pattern), handler });
+  add(method: Method, pattern: string, handler: Handler, opts: RouteOptions = {}): this {
+    this.routes.push({ method, segments: split(pattern), handler, ...(opts.maxBodyBytes !== undefined ? { maxBodyBytes: opts.maxBodyBytes } : {}) });
     return this;
   }
   get(p: string, h: Handler): this { return this.add('GET', p, h); }
-  post(p: string, h: Handler): this { return this.add('POST', p, h); }
-  put(p: string, h: Handler): this { return this.add('PUT', p, h); }
-  patch(p: string, h: Handler): this { return this.add('PATCH', p, h); }
+  post(p: string, h: Handler, o?: RouteOptions): this { return this.add('POST', p, h, o); }
+  put(p: string, h: Handler, o?: RouteOptions): this { return this.add('PUT', p, h, o); }
+  patch(p: string, h: Handler, o?: RouteOptions): this { return this.add('PATCH', p, h, o); }
   delete(p: string, h: Handler): this { return this.add('DELETE', p, h); }
 
   /** The route for a method and path, a 405 marker if only the method is wrong, or null. */
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method' | null {
+  match(method: string, path: string): { handler: Handler; params: Record<string, string>; maxBodyBytes?: number } | 'method' | null {
     const segs = split(path);
     let pathMatched = false;
     for (const r of this.routes) {
       const params = matchSegments(r.segments, segs);
       if (!params) continue;
-      if (r.method === method) return { handler: r.handler, params };
+      if (r.method === method) return { handler: r.handler, params, ...(r.maxBodyBytes !== undefined ? { maxBodyBytes: r.maxBodyBytes } : {}) };
       pathMatched = true;
     }
     return pathMatched ? 'method' : null;
@@ -101,8 +105,10 @@ export function serve(app: TemplatedApp, router: Router, opts: ServeOptions): { 
     const path = info.path.slice(opts.prefix.length) || '/';
     const route = router.match(info.method, path);
     const hasBody = info.method !== 'GET' && info.method !== 'HEAD';
+    // a route may allow a larger body (voice takes); every other request keeps the server's limit
+    const limit = typeof route === 'object' && route !== null && route.maxBodyBytes !== undefined ? route.maxBodyBytes : opts.maxBodyBytes;
     const body: Promise<BodyResult> = hasBody
-      ? readBody(res, responder, opts.maxBodyBytes)
+      ? readBody(res, responder, limit)
       : Promise.resolve({ ok: true, data: Buffer.alloc(0) });
     inFlight++;
     void (async () => {
@@ -112,7 +118,7 @@ export function serve(app: TemplatedApp, router: Router, opts: ServeOptions): { 
         const b = await body;
         if (!b.ok) {
           if (b.reason === 'aborted') return;
-          throw new ApiError('PAYLOAD_TOO_LARGE', `request body is larger than ${opts.maxBodyBytes} bytes`);
+          throw new ApiError('PAYLOAD_TOO_LARGE', `request body is larger than ${limit} bytes`);
         }
         const reply = await route.handler({ req: info, params: route.params, body: b.data });
         if (reply.raw) responder.send(reply.status ?? 200, reply.raw.contentType, reply.raw.data, reply.headers);
