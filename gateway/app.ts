@@ -162,7 +162,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       if (session) registry.finish(session, 'revoked');
     };
     const onDeviceRevoked = (deviceId: string): void => { revokeHere(deviceId); cluster.revoked(deviceId); };
-    cleanups.push((await mountConsole(app, { pool, databaseUrl, serverSecret, cfg, log, onDeviceRevoked })).close);
+    cleanups.push((await mountConsole(app, { pool, databaseUrl, serverSecret, cfg, log, onDeviceRevoked, voice: wiring.voice })).close);
     const staticRoot = c.staticDir || ROOT;
     const consoleFiles = await mountStatic(app, 'console', path.join(staticRoot, 'console', 'dist'));
     const deviceFiles = await mountStatic(app, 'device', path.join(staticRoot, 'android-shell', 'web', 'dist'));

@@ -70,6 +70,8 @@ export const ApiErrors = {
   LABEL_TAKEN: { status: 409, message: 'a device with this label already exists at this site' },
   NAME_TAKEN: { status: 409, message: 'this name is already taken' },
   UNKNOWN_SETTING: { status: 400, message: 'no such process setting' },
+  BAD_AUDIO: { status: 400, message: 'a voice take is not usable audio (16-bit PCM mono WAV, 8-48 kHz, at most 3 s, 1-10 takes)' },
+  ASR_UNAVAILABLE: { status: 503, message: 'speech recognition is not running on this gateway' },
 } as const satisfies Record<string, { status: number; message: string }>;
 export type ApiErrorCode = keyof typeof ApiErrors;
 

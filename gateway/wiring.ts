@@ -2,7 +2,7 @@
  * What a device session runs: the dialog engine (with its WMS connector, or the in-process WMS
  * simulator) and speech recognition, or the echo. Built once per gateway; `close()` stops them.
  */
-import { AsrEngine } from '../asr/index.ts';
+import { AsrEngine, TemplateError } from '../asr/index.ts';
 import { DialogRuntime, createConnector, startWmsSim, type WmsSim } from '../dialog-engine/index.ts';
 import { PgTemplateStore, outboxQueries, type Pool } from '../db/index.ts';
 import type { Config } from './config/index.ts';
@@ -14,11 +14,15 @@ import { createEchoConversation } from './device/echo.ts';
 import { createDialogConversation } from './conversation/dialog.ts';
 import { openAsrChannel } from './conversation/asr-channel.ts';
 import { SiteSettings } from './site-settings.ts';
+import { ApiError } from './errors.ts';
+import type { VoiceTemplates } from './api/index.ts';
 
 export interface Wiring {
   createConversation: ConversationFactory;
   wmsSim: WmsSim | null;
   asr: AsrEngine | null;
+  /** The recogniser's operator templates for the console API (null without speech recognition). */
+  voice: VoiceTemplates | null;
   close(): Promise<void>;
 }
 
@@ -60,9 +64,25 @@ function startDialogMaintenance(runtime: DialogRuntime, d: { pool: Pool; log: Lo
   return async () => { clearInterval(t1); clearInterval(t2); };
 }
 
+/** The engine's template store for the console API; audio the recogniser refuses is BAD_AUDIO. */
+function voiceTemplates(engine: AsrEngine): VoiceTemplates {
+  return {
+    async enroll(operatorId, token, takes) {
+      try {
+        return await engine.enroll(operatorId, token, takes.map((t) => ({ pcm: t.pcm, sampleRate: t.sampleRate })));
+      } catch (err) {
+        if (err instanceof TemplateError && err.code === 'ASR_BAD_ENROLLMENT') throw new ApiError('BAD_AUDIO', err.message, { reason: 'rejected' });
+        throw err;
+      }
+    },
+    tokens: (operatorId) => engine.enrolledTokens(operatorId),
+    remove: (operatorId, token) => engine.deleteTemplates(operatorId, token),
+  };
+}
+
 export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logger; metrics: GatewayMetrics; store: DeviceStore }): Promise<Wiring> {
   if (cfg.core.conversation === 'echo') {
-    return { createConversation: (ctx) => createEchoConversation(ctx), wmsSim: null, asr: null, close: async () => undefined };
+    return { createConversation: (ctx) => createEchoConversation(ctx), wmsSim: null, asr: null, voice: null, close: async () => undefined };
   }
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
@@ -126,7 +146,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
     };
     return {
       createConversation: (ctx, restored) => createDialogConversation(deps, ctx, restored),
-      wmsSim, asr, close,
+      wmsSim, asr, voice: engine ? voiceTemplates(engine) : null, close,
     };
   } catch (err) {
     await close();

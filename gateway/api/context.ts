@@ -22,6 +22,21 @@ export interface ApiDeps {
    * cursor so the console socket replays exactly what came after. Default: the highest turn id.
    */
   livePosition?: () => number;
+  /** Operators' voice templates, when the gateway runs speech recognition (else the voice routes answer ASR_UNAVAILABLE). */
+  voice?: VoiceTemplates;
+}
+
+/**
+ * The recogniser's template store as the API sees it (gateway/wiring.ts fills it from asr/'s
+ * engine). Tokens are the recogniser's ("7", "ready", "say again"; see tokenOf).
+ */
+export interface VoiceTemplates {
+  /** Replaces a token's takes (retraining); an ApiError BAD_AUDIO when the recogniser refuses the audio. */
+  enroll(operatorId: number, token: string, takes: ReadonlyArray<{ pcm: Int16Array; sampleRate: number }>): Promise<{ version: number; takes: number }>;
+  /** The operator's enrolled tokens. */
+  tokens(operatorId: number): Promise<string[]>;
+  /** Deletes one token's takes, or every take of the operator. */
+  remove(operatorId: number, token?: string): Promise<void>;
 }
 
 export interface AuditWhat { action: string; siteId: string | null; entity: string; entityId: string | number | null }

@@ -13,8 +13,9 @@ import { dialogRoutes } from './routes/dialogs.ts';
 import { operatorRoutes } from './routes/operators.ts';
 import { settingRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
+import { voiceRoutes } from './routes/voice.ts';
 
-export type { ApiDeps } from './context.ts';
+export type { ApiDeps, VoiceTemplates } from './context.ts';
 export { principalFromCookie, sameOrigin, requireRole, SESSION_COOKIE, type Principal } from './auth.ts';
 export { hashPassword, newPassword } from './passwords.ts';
 export { SETTINGS, type SettingDef } from './settings-catalogue.ts';
@@ -26,6 +27,7 @@ export function mountApi(app: TemplatedApp, deps: ApiDeps): { close(): Promise<v
   authRoutes(router, deps);
   dialogRoutes(router, deps);
   operatorRoutes(router, deps);
+  voiceRoutes(router, deps);
   deviceRoutes(router, deps);
   settingRoutes(router, deps);
   userRoutes(router, deps);

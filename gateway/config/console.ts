@@ -8,6 +8,7 @@ export const console = {
   signinLockS: int('CONSOLE_SIGNIN_LOCK_S', 900, 'How long sign-in stays locked after too many failures', 1, 86400),
   trustProxy: bool('CONSOLE_TRUST_PROXY', false, 'Trust X-Forwarded-Proto/-For from a reverse proxy (Secure cookie, client address)'),
   maxBodyBytes: int('CONSOLE_MAX_BODY_BYTES', 65536, 'Largest JSON request body the API accepts', 1024, 10485760),
+  maxVoiceBodyBytes: int('CONSOLE_MAX_VOICE_BODY_BYTES', 4194304, 'Largest body of PUT .../voice/:word (voice takes as base64 WAV; 10 takes of 3 s at 48 kHz need 3.7 MiB)', 65536, 67108864),
   historyPageMax: int('CONSOLE_HISTORY_PAGE_MAX', 200, 'Most rows one page of the dialog-history search returns', 10, 5000),
   catchupMax: int('CONSOLE_CATCHUP_MAX', 2000, 'Most missed turns replayed to a reconnecting browser before it must reload', 10, 100000),
   socketMaxBackpressureBytes: int('CONSOLE_SOCKET_MAX_BACKPRESSURE_BYTES', 1048576, 'Send buffer above which a slow console socket is closed', 65536, 67108864),

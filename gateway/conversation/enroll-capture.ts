@@ -16,6 +16,11 @@ export function tokenOf(word: string): string {
   return i >= 0 ? String(i) : w;
 }
 
+/** The vocabulary word of a template token (tokenOf's inverse): "7" → "seven", others as they are. */
+export function wordOf(token: string): string {
+  return /^[0-9]$/.test(token) ? DIGIT_WORDS[Number(token)]! : token;
+}
+
 export class EnrollCapture {
   private readonly ring: Int16Array;
   private ringPos = 0;
