@@ -18,6 +18,8 @@ export interface TurnRecordB {
   interrupted: boolean;
   /** Answered on the keypad (no speech): not in the voice latency or accuracy figures. */
   typed: boolean;
+  /** The recordings said (clip sources: `DIGIT_SPEAKER_TAKE`, `tts:VOICE:word`); none for a keypad answer. */
+  sources?: string[];
   /** The prompt that was answered, and the one that came back. */
   asked: PromptMsg | null;
   prompt: PromptMsg;
@@ -73,7 +75,7 @@ export class TurnStats implements TurnSink {
   byNode = new Map<string, NodeStats>();
   private window: Array<{ t: number; ok: boolean }> = [];
   /** The first `keep` measured turns, for turns.jsonl (what was said, what was understood). */
-  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; next: string }> = [];
+  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; src: string[]; next: string }> = [];
   keep = 20000;
 
   /** Forgets everything (the ramp and warm-up are not measured). */
@@ -92,7 +94,7 @@ export class TurnStats implements TurnSink {
     if (this.log.length < this.keep) {
       this.log.push({
         t: Math.round(t.at), node: t.asked?.node ?? '', said: t.said, recognized: t.recognized,
-        gap: Math.round(t.gapMs), decision: Math.round(t.decisionMs), reprompt: t.reprompt, retry: t.retry, typed: t.typed, next: t.prompt.text.slice(0, 80),
+        gap: Math.round(t.gapMs), decision: Math.round(t.decisionMs), reprompt: t.reprompt, retry: t.retry, typed: t.typed, src: t.sources ?? [], next: t.prompt.text.slice(0, 80),
       });
     }
     if (t.interrupted) { this.interrupted += 1; return; }

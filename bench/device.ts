@@ -179,6 +179,7 @@ export class SimDevice {
         // the server's input ended with the text (typed answers) or the last frame (voice)
         decisionMs: interrupted ? NaN : now - (this.answer.sendText || this.answer.keypad ? this.speechEndAt : this.lastFrameAt),
         typed: this.answer.keypad === true,
+        sources: this.answer.keypad ? [] : this.utt?.sources ?? [],
         reprompt,
         retry: this.retry,
         interrupted,

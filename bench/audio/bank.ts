@@ -18,11 +18,13 @@ const NOISE_FRAMES = 64;
 
 export interface Clip {
   label: string; voice: string; first: number; count: number;
+  /** Where the audio came from: `DIGIT_SPEAKER_TAKE` (a recording's file name) or `tts:VOICE:word`. */
+  source: string;
   /** Index (within the clip) of the frame holding the last sample of speech (40 dB below peak). */
   speechEndFrame: number;
 }
 
-export interface RawClip { label: string; voice: string; pcm: Int16Array; sampleRate: number }
+export interface RawClip { label: string; voice: string; pcm: Int16Array; sampleRate: number; source?: string }
 
 /** A picker's spoken answer: frame indices into the bank, and where the speech ends. */
 export interface Utterance {
@@ -34,6 +36,8 @@ export interface Utterance {
   speechMs: number;
   /** Frames of silence before the speech (the thin client's pre-roll). */
   preRollFrames: number;
+  /** The clips said, in order (their `source`). */
+  sources: string[];
 }
 
 /** Small deterministic PRNG (mulberry32) so runs are reproducible from a seed. */
@@ -90,7 +94,7 @@ export class FrameBank {
       let list = this.clips.get(key);
       if (!list) this.clips.set(key, (list = []));
       const endSample = speechEnd(c.pcm, RATE, 40);
-      list.push({ label: c.label, voice: c.voice, first: frame, count, speechEndFrame: Math.min(count - 1, Math.max(0, Math.ceil(endSample / FRAME_SAMPLES) - 1)) });
+      list.push({ label: c.label, voice: c.voice, source: c.source ?? `${c.voice}:${c.label}`, first: frame, count, speechEndFrame: Math.min(count - 1, Math.max(0, Math.ceil(endSample / FRAME_SAMPLES) - 1)) });
       frame += count;
     }
     this.frames = new Array<Buffer>(total);
@@ -101,6 +105,16 @@ export class FrameBank {
   get labels(): string[] { return [...this.clips.keys()].sort(); }
   voicesOf(label: string): string[] { return [...new Set((this.clips.get(label) ?? []).map((c) => c.voice))]; }
   has(label: string): boolean { return this.clips.has(label); }
+
+  /**
+   * The voice a picker speaking in `voice` says `label` in: its own when the bank has it (digits),
+   * else (a command word) one synthetic voice fixed per picker voice. Null when no clip has the label.
+   */
+  voiceFor(label: string, voice: string): string | null {
+    const voices = this.voicesOf(label).sort();
+    if (voices.length === 0) return null;
+    return voices.includes(voice) ? voice : voices[hash(voice) % voices.length]!;
+  }
 
   /** A silence (noise) frame index; cycles through the noise frames. */
   silence(i: number): number { return this.noiseFirst + (i % NOISE_FRAMES); }
@@ -115,16 +129,10 @@ export class FrameBank {
     const parts = /^\d+$/.test(text) ? [...text] : [text];
     const clips: Clip[] = [];
     for (const p of parts) {
-      const all = this.clips.get(p);
-      if (!all || all.length === 0) return null;
-      let mine = all.filter((c) => c.voice === voice);
-      if (mine.length === 0) {
-        // no recording in this picker's voice (a command word): a fixed synthetic voice per picker
-        const voices = [...new Set(all.map((c) => c.voice))].sort();
-        const v = voices[hash(voice) % voices.length]!;
-        mine = all.filter((c) => c.voice === v);
-      }
-      const pool = mine;
+      const v = this.voiceFor(p, voice);
+      if (v === null) return null;
+      // no recording in this picker's voice (a command word): a fixed synthetic voice per picker
+      const pool = this.clips.get(p)!.filter((c) => c.voice === v);
       clips.push(pool[Math.floor(rand() * pool.length)]!);
     }
     const idx: number[] = [];
@@ -141,7 +149,7 @@ export class FrameBank {
       for (let i = 0; i < c.count; i++) idx.push(c.first + i);
     });
     for (let i = 0; i < Math.round(tailMs / FRAME_MS); i++) idx.push(this.silence(s++));
-    return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1 - preRollFrames) * FRAME_MS, preRollFrames };
+    return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1 - preRollFrames) * FRAME_MS, preRollFrames, sources: clips.map((c) => c.source) };
   }
 }
 
@@ -151,21 +159,25 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
-/** Reads `DIGIT_SPEAKER_TAKE.wav` files; `speakers` limits which; `takes` caps takes per digit and speaker. */
-export function loadDigitClips(dir: string, opts: { speakers?: string[]; takes?: number } = {}): RawClip[] {
+/**
+ * Reads `DIGIT_SPEAKER_TAKE.wav` files; `speakers` limits which; `takes` caps takes per digit and
+ * speaker; `skipTakes` leaves those take numbers out (held out: they were used for enrollment).
+ */
+export function loadDigitClips(dir: string, opts: { speakers?: string[]; takes?: number; skipTakes?: readonly number[] } = {}): RawClip[] {
   const out: RawClip[] = [];
   const seen = new Map<string, number>();
   for (const f of readdirSync(dir).sort()) {
     const m = /^(\d)_([A-Za-z]+)_(\d+)\.wav$/.exec(f);
     if (!m) continue;
-    const [, digit, speaker] = m as unknown as [string, string, string];
+    const [, digit, speaker, take] = m as unknown as [string, string, string, string];
     if (opts.speakers && !opts.speakers.includes(speaker)) continue;
+    if (opts.skipTakes?.includes(Number(take))) continue;
     const k = `${digit}_${speaker}`;
     const n = seen.get(k) ?? 0;
     if (opts.takes !== undefined && n >= opts.takes) continue;
     seen.set(k, n + 1);
     const wav = parseWav(readFileSync(path.join(dir, f)));
-    out.push({ label: digit, voice: speaker, pcm: wav.samples, sampleRate: wav.sampleRate });
+    out.push({ label: digit, voice: speaker, pcm: wav.samples, sampleRate: wav.sampleRate, source: `${digit}_${speaker}_${take}` });
   }
   return out;
 }

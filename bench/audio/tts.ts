@@ -19,13 +19,18 @@ export class TtsError extends Error {
   constructor(readonly code: 'TTS_UNAVAILABLE', message: string) { super(message); this.name = 'TtsError'; }
 }
 
-export async function synthWords(
-  words: string[], voices: string[] = DEFAULT_VOICES, cacheDir = path.join(os.tmpdir(), 'voiceman-bench-tts'),
-): Promise<RawClip[]> {
+export const TTS_CACHE = path.join(os.tmpdir(), 'voiceman-bench-tts');
+
+/** The cached WAV file of `word` in a flite voice (`kal`, or the bank's `tts:kal`); synthWords writes it. */
+export function ttsFile(word: string, voice: string, cacheDir = TTS_CACHE): string {
+  return path.join(cacheDir, `${voice.replace(/^tts:/, '')}_${word.replace(/[^a-z0-9]+/gi, '-')}.wav`);
+}
+
+export async function synthWords(words: string[], voices: string[] = DEFAULT_VOICES, cacheDir = TTS_CACHE): Promise<RawClip[]> {
   mkdirSync(cacheDir, { recursive: true });
   const jobs: Array<{ word: string; voice: string; file: string }> = [];
   for (const voice of voices) {
-    for (const word of words) jobs.push({ word, voice, file: path.join(cacheDir, `${voice}_${word.replace(/[^a-z0-9]+/gi, '-')}.wav`) });
+    for (const word of words) jobs.push({ word, voice, file: ttsFile(word, voice, cacheDir) });
   }
   const missing = jobs.filter((j) => !existsSync(j.file));
   const width = 4;
@@ -42,6 +47,6 @@ export async function synthWords(
   }
   return jobs.map((j) => {
     const wav = parseWav(readFileSync(j.file));
-    return { label: j.word, voice: `tts:${j.voice}`, pcm: wav.samples, sampleRate: wav.sampleRate };
+    return { label: j.word, voice: `tts:${j.voice}`, pcm: wav.samples, sampleRate: wav.sampleRate, source: `tts:${j.voice}:${j.word}` };
   });
 }
