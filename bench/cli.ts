@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HELP, OptionError, parseOptions, type BenchOptions } from './options.ts';
 import { launchGateway, launchWmsSim, type LocalGateway, type LocalWmsSim } from './launch.ts';
-import { fetchTruth, PickingScript, type Truth } from './picking.ts';
+import { fetchTruth, PickingScript, SPOKEN_WORDS, type Truth } from './picking.ts';
+import { ENROLL_TAKES, enrollPickers } from './enroll.ts';
+import { pickerVoice } from './engine.ts';
 import { loadAudio } from './audio/load.ts';
 import { runLoad, type BenchResult } from './run.ts';
 import { findCapacity } from './capacity.ts';
@@ -59,7 +61,8 @@ if (base && o.result) {
   process.exit(regressed ? 1 : 0);
 }
 
-const audio = await loadAudio(o.audioDir, { takes: o.takes, seed: o.seed });
+// with --enroll, each speaker's enrollment takes are never said in the run (held out)
+const audio = await loadAudio(o.audioDir, { takes: o.takes, seed: o.seed, ...(o.enroll ? { heldOut: ENROLL_TAKES } : {}) });
 progress.note(`bench: ${audio.bank.frameCount} audio frames from ${audio.speakers.length} speakers ready in ${Math.round(audio.loadMs)} ms`);
 
 const needed = o.findCapacity ? o.maxSessions : o.sessions;
@@ -100,7 +103,7 @@ if (o.target) {
   // echo: the protocol path only; picking and idle: the product as configured (dialog, speech)
   const modeEnv: Record<string, string> = o.mode === 'echo' ? { CONVERSATION: 'echo', SPEECH: 'false' }
     : o.mode === 'picking' ? { CONVERSATION: 'dialog', WMS_SIMULATOR: 'off' } : {};
-  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: { ...modeEnv, ...o.gatewayEnv }, keepDatabase: o.keepDb });
+  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: { ...modeEnv, ...o.gatewayEnv }, keepDatabase: o.keepDb, admin: o.enroll });
   if (o.keepDb) progress.note(`bench: the gateway's database is kept: ${gw.databaseUrl}`);
   creds = gw.devices;
   wsUrl = gw.wsUrl;
@@ -116,10 +119,25 @@ process.on('SIGINT', () => { void stopAll().then(() => process.exit(130)); });
 
 const script: Script = o.mode === 'idle' ? new IdleScript()
   : o.mode === 'picking' ? new PickingScript(truth!, needed, o.answers === 'text', o.signOn) : new EchoScript();
+let enrolled: { ms: number } | undefined;
+if (o.enroll && gw?.admin && script instanceof PickingScript) {
+  // every picker that may run (all --find-capacity steps too): its operator and its speaker, as the engine assigns them
+  const pickers = Array.from({ length: needed }, (_, i) => ({ op: script.operatorOf(i), speaker: pickerVoice(audio.speakers, i) }));
+  progress.note(`bench: enrolling ${needed} operators through the console API`);
+  try {
+    const s = await enrollPickers({ httpUrl: gw.httpUrl, siteId: gw.siteId, admin: gw.admin, pickers, audioDir: o.audioDir, bank: audio.bank, words: SPOKEN_WORDS });
+    enrolled = { ms: s.ms };
+    progress.note(`bench: enrolled ${s.operators} operators (${s.words} words, ${s.takes} takes) in ${(s.ms / 1000).toFixed(1)} s`);
+    if (s.missing.length) progress.note(`bench: no enrollment audio for ${s.missing.slice(0, 10).join(', ')}${s.missing.length > 10 ? ' …' : ''}`);
+  } catch (err) {
+    await stopAll();
+    fail(`enrollment failed: ${(err as Error).message}`, 1);
+  }
+}
 const runBase = {
   wsUrl, bank: audio.bank, script, audio: o.audioMode, speechDuty: o.speechDuty, seed: o.seed,
   connectRate: o.connectRate, voices: audio.speakers, warmupS: o.warmupS, mode: o.mode, pid, metricsUrl, progress,
-  label: o.label,
+  label: o.label, ...(enrolled ? { enroll: enrolled } : {}),
 } as const;
 
 let exitCode = 0;

@@ -25,6 +25,9 @@ export interface EngineOptions {
 
 const TICK_MS = 10;
 
+/** The voice (FSDD speaker) of the picker at `index`: round-robin over the voices. */
+export const pickerVoice = (voices: readonly string[], index: number): string => voices[index % voices.length]!;
+
 export class LoadEngine {
   readonly counters = new Counters();
   readonly turns = new TurnStats();
@@ -72,7 +75,7 @@ export class LoadEngine {
       const seed = Math.floor(this.rand() * 2 ** 32);
       const d = new SimDevice({
         wsUrl: this.o.wsUrl, creds: creds[i]!, bank: this.o.bank, script: this.o.script,
-        picker: { index, voice: this.o.voices[index % this.o.voices.length]!, rand: rng(seed) },
+        picker: { index, voice: pickerVoice(this.o.voices, index), rand: rng(seed) },
         counters: this.counters, turns: this.turns, audio: this.o.audio, speechDuty: this.o.speechDuty,
         turnTimeoutMs: this.o.turnTimeoutMs ?? 10000, clock: this.clock,
       });

@@ -4,13 +4,16 @@
  * bench's devices, then tells the parent its port over IPC. It stops on SIGTERM, or by itself
  * when the parent goes away.
  *
- * Environment: the gateway's own settings, plus BENCH_DEVICES (how many devices to provision)
- * and BENCH_SITE (their site, created if missing).
+ * Environment: the gateway's own settings, plus BENCH_DEVICES (how many devices to provision),
+ * BENCH_SITE (their site, created if missing) and, optionally, BENCH_ADMIN_NAME and
+ * BENCH_ADMIN_PASSWORD (a console admin of that site, for the bench's API calls: --enroll).
  */
 import { loadConfig } from '../gateway/config/index.ts';
 import { startGateway } from '../gateway/app.ts';
 import { provisionDevice } from '../gateway/device/provision.ts';
 import { createLogger } from '../gateway/logger.ts';
+import { hashPassword } from '../gateway/api/index.ts';
+import { insertUser } from '../db/queries/console/index.ts';
 
 export interface ChildReady { type: 'ready'; port: number; pid: number; devices: Array<{ deviceId: string; token: string }> }
 export interface ChildFailed { type: 'failed'; message: string }
@@ -25,6 +28,11 @@ const site = process.env.BENCH_SITE ?? 'BENCH';
 try {
   const gw = await startGateway(cfg, { logger: log });
   await gw.pool.query('INSERT INTO sites (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [site, 'Bench site']);
+  const adminName = process.env.BENCH_ADMIN_NAME;
+  const adminPassword = process.env.BENCH_ADMIN_PASSWORD;
+  if (adminName && adminPassword) {
+    await insertUser(gw.pool, { name: adminName, displayName: 'bench', passwordHash: await hashPassword(adminPassword), role: 'admin', language: 'en', sites: [site] });
+  }
   const devices: ChildReady['devices'] = [];
   const stamp = Date.now().toString(36);
   for (let i = 0; i < n; i += 20) {

@@ -15,6 +15,9 @@ import type { DeviceCreds } from './device.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The site of the started gateway's devices (and of the operators that sign on with them). */
+export const BENCH_SITE = 'BENCH';
+export const BENCH_ADMIN = 'bench-admin';
 
 export class LaunchError extends Error {
   constructor(readonly code: 'DB_UNREACHABLE' | 'GATEWAY_FAILED' | 'GATEWAY_TIMEOUT', message: string) {
@@ -29,6 +32,9 @@ export interface LocalGateway {
   pid: number;
   devices: DeviceCreds[];
   databaseUrl: string;
+  siteId: string;
+  /** A console admin of the site (LaunchOptions.admin): name and the password made for this run. */
+  admin: { name: string; password: string } | null;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,8 @@ export interface LaunchOptions {
   /** Extra environment for the gateway (its settings, e.g. ASR or dialog ones). */
   env?: Record<string, string>;
   keepDatabase?: boolean;
+  /** Also create a console admin of the bench site (for the API, e.g. --enroll). */
+  admin?: boolean;
 }
 
 function withDb(url: string, name: string): string {
@@ -74,6 +82,7 @@ export async function launchGateway(o: LaunchOptions): Promise<LocalGateway> {
   const db = await createBenchDatabase(o.databaseUrl ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vm-bench-gw-'));
   const logFd = openSync(o.logFile ?? '/dev/null', 'a');
+  const admin = o.admin ? { name: BENCH_ADMIN, password: randomBytes(18).toString('base64url') } : null;
   const child: ChildProcess = fork(path.join(REPO_ROOT, 'bench', 'gateway-child.ts'), [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
@@ -84,7 +93,8 @@ export async function launchGateway(o: LaunchOptions): Promise<LocalGateway> {
       ...o.env,
       PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, DATA_DIR: dataDir, DEMO: 'false',
       SERVER_SECRET: randomBytes(32).toString('hex'),
-      BENCH_DEVICES: String(o.devices), BENCH_SITE: 'BENCH',
+      BENCH_DEVICES: String(o.devices), BENCH_SITE,
+      ...(admin ? { BENCH_ADMIN_NAME: admin.name, BENCH_ADMIN_PASSWORD: admin.password } : {}),
     },
   });
   closeSync(logFd);
@@ -118,7 +128,7 @@ export async function launchGateway(o: LaunchOptions): Promise<LocalGateway> {
   const httpUrl = `http://127.0.0.1:${ready.port}`;
   return {
     httpUrl, wsUrl: `ws://127.0.0.1:${ready.port}/v1/device`, metricsUrl: `${httpUrl}/metrics`,
-    pid: ready.pid, devices: ready.devices, databaseUrl: db.url, close: cleanup,
+    pid: ready.pid, devices: ready.devices, databaseUrl: db.url, siteId: BENCH_SITE, admin, close: cleanup,
   };
 }
 

@@ -17,6 +17,10 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --answers M           picking: voice (speech only, default) | text (speech, then the same as a text answer)
   --signon M            picking: keypad (operator number and PIN typed, default) | voice (spoken)
   --wms-url URL         picking with --target: the WMS simulator the gateway uses (ground truth)
+  --enroll              picking: before the run, enroll each picker's operator through the console
+                        API (digits 0-9 from takes 0, 1, 2 of the picker's speaker, held out of its
+                        answers; ready/yes/no from the synthesised clip the picker says); the bench's
+                        own gateway only (not with --target)
   --speech-duty F       fraction of time a picker speaks (default 0.1)
   --audio-mode M        gate (speech + pre-roll + tail only, like the thin client) | continuous
   --audio DIR           labelled digit recordings DIGIT_SPEAKER_TAKE.wav (default ../shared/speech/fsdd-dev)
@@ -43,7 +47,7 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
 export interface BenchOptions {
   sessions: number; durationS: number; warmupS: number;
   mode: 'echo' | 'picking' | 'idle';
-  answers: 'voice' | 'text'; signOn: 'keypad' | 'voice'; wmsUrl?: string;
+  answers: 'voice' | 'text'; signOn: 'keypad' | 'voice'; wmsUrl?: string; enroll: boolean;
   speechDuty: number; audioMode: 'gate' | 'continuous';
   audioDir: string; takes: number;
   target?: string; devicesFile?: string; pid?: number;
@@ -79,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       args: argv, allowPositionals: false, strict: true,
       options: {
         sessions: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, mode: { type: 'string' },
-        idle: { type: 'boolean' }, answers: { type: 'string' }, signon: { type: 'string' }, 'wms-url': { type: 'string' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
+        idle: { type: 'boolean' }, answers: { type: 'string' }, signon: { type: 'string' }, 'wms-url': { type: 'string' }, enroll: { type: 'boolean' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
         audio: { type: 'string' }, takes: { type: 'string' }, target: { type: 'string' }, devices: { type: 'string' },
         pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, out: { type: 'string' },
         json: { type: 'boolean' }, compare: { type: 'string' }, result: { type: 'string' }, threshold: { type: 'string' },
@@ -106,6 +110,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new OptionError('--target must be on this machine (127.0.0.1): the bench only loads local gateways');
     if (!v.devices) throw new OptionError('--target needs --devices FILE (a JSON array of {deviceId, token})');
   }
+  if (v.enroll && mode !== 'picking') throw new OptionError('--enroll is for --mode picking (operators sign on and speak)');
+  if (v.enroll && v.target) throw new OptionError('--enroll works only with the gateway the bench starts (it creates the operators and a console admin there); drop --target');
   if (v['keep-db'] && v.target) throw new OptionError('--keep-db is for the gateway the bench starts; with --target the database is yours');
   if (v.result && !v.compare) throw new OptionError('--result is only used with --compare');
   const gatewayEnv: Record<string, string> = {};
@@ -123,6 +129,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     answers,
     signOn,
     wmsUrl: v['wms-url'],
+    enroll: v.enroll ?? false,
     speechDuty: float('speech-duty', v['speech-duty'], 0.1, 0.01, 1),
     audioMode,
     audioDir: path.resolve(v.audio ?? path.join(REPO_ROOT, '..', 'shared', 'speech', 'fsdd-dev')),

@@ -31,6 +31,9 @@ export async function fetchTruth(simUrl: string): Promise<Truth> {
   return { operators, checkDigits };
 }
 
+/** The words (not digits) a picker may say: every answer of choose() below that is not a digit string. */
+export const SPOKEN_WORDS = ['ready', 'yes', 'no'] as const;
+
 interface PickerState { op: SimOperatorTruth; aisle: string | null; said: Map<string, string> }
 
 const lastMatch = (re: RegExp, text: string): string | null => {
@@ -56,9 +59,12 @@ export class PickingScript implements Script {
     }
   }
 
+  /** The WMS operator the picker at `index` signs on as. */
+  operatorOf(index: number): SimOperatorTruth { return this.english[index]!; }
+
   private state(p: PickerInfo): PickerState {
     let s = this.pickers.get(p.index);
-    if (!s) this.pickers.set(p.index, (s = { op: this.english[p.index]!, aisle: null, said: new Map() }));
+    if (!s) this.pickers.set(p.index, (s = { op: this.operatorOf(p.index), aisle: null, said: new Map() }));
     return s;
   }
 

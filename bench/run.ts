@@ -23,6 +23,8 @@ export interface RunOptions extends EngineOptions {
   metricsUrl?: string;
   progress?: Progress;
   label?: string;
+  /** The operators were enrolled before the run (--enroll), taking this long. */
+  enroll?: { ms: number };
 }
 
 export interface BenchResult {
@@ -71,7 +73,9 @@ export interface BenchResult {
   loadgen_tick_late_p99_ms: number | null;
   event_loop_lag_p99_ms: number | null;
   queues_max: Record<string, number>;
-  settings: { audio: string; speech_duty: number; warmup_s: number; seed: number };
+  settings: { audio: string; speech_duty: number; warmup_s: number; seed: number; enroll: boolean };
+  /** Seconds the enrollment took before the run (--enroll). */
+  enroll_s?: number;
   machine: { cpus: number; cpu_model: string; node: string; loadavg: number[] };
   /** The code measured: HEAD and whether the work tree had uncommitted changes (when known). */
   build: { commit: string | null; dirty: boolean | null };
@@ -175,7 +179,8 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     loadgen_tick_late_p99_ms: round(engine.tickLate.p(99)),
     event_loop_lag_p99_ms: round(Math.max(...pts.map((p) => p.loopLagP99Ms ?? -Infinity))),
     queues_max: queuesMax,
-    settings: { audio: o.audio, speech_duty: o.speechDuty, warmup_s: o.warmupS, seed: o.seed ?? 1 },
+    settings: { audio: o.audio, speech_duty: o.speechDuty, warmup_s: o.warmupS, seed: o.seed ?? 1, enroll: o.enroll !== undefined },
+    ...(o.enroll ? { enroll_s: round(o.enroll.ms / 1000, 1) ?? 0 } : {}),
     build: buildInfo(),
     machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version, loadavg: os.loadavg().map((x) => round(x, 2) ?? 0) },
     timeline: sampler.points,

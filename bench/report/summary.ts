@@ -8,7 +8,7 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 export function summaryTable(r: BenchResult): string {
   const rows: Array<[string, string]> = [
     ['code', `${r.build?.commit ?? '?'}${r.build?.dirty ? ' + uncommitted changes' : ''}`],
-    ['mode', `${r.mode} (${r.settings.audio} audio, speech duty ${r.settings.speech_duty})`],
+    ['mode', `${r.mode} (${r.settings.audio} audio, speech duty ${r.settings.speech_duty}${r.settings.enroll ? `, operators enrolled in ${f(r.enroll_s, ' s')}` : ''})`],
     ['sessions (welcomed, connected at end)', `${r.sessions} (${r.sessions_welcomed}, ${r.sessions_connected})`],
     ['measured', `${f(r.duration_s, ' s')} after ${r.settings.warmup_s} s warm-up`],
     ['turns, turns/s', `${r.turns}, ${f(r.turns_per_s, '', 2)}`],
