@@ -284,6 +284,41 @@ export function interpret(e: Expectation, words: string[]): Interpretation {
 }
 
 /**
+ * Whether a partial hypothesis may end the utterance after the short (early-end) silence: a
+ * complete answer, or the first word(s) of a multi-word command that no answer starts with ("say"
+ * of "say again"). A command is said in one breath, so a pause after its first word ends what was
+ * said; live, digits heard as the start of "say again" waited out the full silence (round 10).
+ * An answer said so far ("twenty" of 0–48, two of three free digits) waits: pickers pause there;
+ * so does a digit string whose first digit was heard as a command's start (offline, with 100–250 ms
+ * pauses between digits, 8 → 13 check strings in 100 were cut).
+ */
+export function partialEndsEarly(e: Expectation, words: string[]): boolean {
+  if (words.length === 0) return false;
+  const it = interpret(e, words);
+  if (it.complete) return true;
+  // a digit string's pauses come between its digits: a misheard first digit must not end it
+  if (it.text !== null || e.kind === 'digits' || e.kind === 'freeDigits') return false;
+  const startsCommand = e.commands.some((c) => {
+    const cw = phraseWords(c);
+    return cw.length > words.length && words.every((w, i) => cw[i] === w);
+  });
+  return startsCommand && !answerGoesOn(e, words);
+}
+
+/** Whether `words` can be the start of an answer to `e` (every word a number word, or an option's start). */
+function answerGoesOn(e: Expectation, words: string[]): boolean {
+  switch (e.kind) {
+    case 'digits': case 'freeDigits': return true;
+    case 'number': return words.every((w) => WORD_VALUE.has(w) || w === 'hundred' || w === 'and');
+    case 'choice': return e.options.some((o) => {
+      const ow = phraseWords(o);
+      return ow.length > words.length && words.every((w, i) => ow[i] === w);
+    });
+    case 'yesno': case 'ready': return false;
+  }
+}
+
+/**
  * Whether a number the grammar holds goes on from `n`'s words ("twenty" → "twenty four", "three" →
  * "three hundred"): then `n` said so far is not yet a complete answer. Every continuation is
  * within n+1..n+99 or n×100..n×100+99.

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compileGrammar, interpret, GrammarError, numberWords } from '../grammar.ts';
+import { compileGrammar, interpret, partialEndsEarly, GrammarError, numberWords } from '../grammar.ts';
 import type { Expectation } from '../types.ts';
 
 const cmds = ['repeat', 'say again', 'how much more'];
@@ -55,6 +55,21 @@ t.test('interpret normalises text', async (t) => {
   t.equal(interpret({ kind: 'yesno', commands: [] }, ['yes']).text, 'yes');
   t.equal(interpret({ kind: 'freeDigits', minLength: 1, maxLength: 4, commands: [] }, ['one', 'two']).complete, false);
   t.equal(interpret({ kind: 'ready', commands: ['ready'] }, ['ready']).isCommand, false);
+});
+
+t.test('a partial ends early when complete, or when only a command can go on from it', async (t) => {
+  const q: Expectation = { kind: 'number', min: 0, max: 48, commands: ['say again', 'sign off', 'how much more', 'ready'] };
+  t.equal(partialEndsEarly(q, ['six']), true, 'a complete answer');
+  t.equal(partialEndsEarly(q, ['twenty']), false, '"twenty" may go on to "twenty four"');
+  t.equal(partialEndsEarly(q, ['say']), true, '"say" goes on only to "say again": said in one breath');
+  t.equal(partialEndsEarly(q, ['how', 'much']), true);
+  t.equal(partialEndsEarly(q, []), false, 'nothing heard yet: wait');
+  const d: Expectation = { kind: 'digits', length: 3, commands: ['say again'] };
+  t.equal(partialEndsEarly(d, ['four', 'two']), false, 'two of three digits: pickers pause between digits');
+  t.equal(partialEndsEarly(d, ['say']), false, 'a digit string waits: its first digit may have been heard as "say"');
+  const c: Expectation = { kind: 'choice', options: ['say hello', 'no'], commands: ['say again'] };
+  t.equal(partialEndsEarly(c, ['say']), false, 'an option starts with it too');
+  t.equal(partialEndsEarly({ kind: 'yesno', commands: ['sign off'] }, ['sign']), true);
 });
 
 t.test('free digit strings carry their own decoder settings; which fixed-length strings may end early (fixedEarlyEnd)', async (t) => {
