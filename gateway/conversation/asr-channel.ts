@@ -23,6 +23,13 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
     });
     s.on('speechStart', () => { capture.speechStarted(); onResult({ kind: 'speech' }); });
     s.on('result', (r: AsrResult) => {
+      if (ctx.log.isLevelEnabled('debug')) {
+        const t = r.timing;
+        ctx.log.debug({
+          status: r.status, text: r.status === 'match' ? r.text : r.hypothesis, confidence: r.confidence, endedBy: t.endedBy,
+          speechMs: Math.round(t.speechEndMs - t.speechStartMs), resultMs: Math.round(t.resultMs),
+        }, 'recognition result');
+      }
       if (capture.active) { void takeDone(r); return; }
       onResult(toVoice(r));
     });
