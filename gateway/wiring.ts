@@ -64,19 +64,32 @@ function startDialogMaintenance(runtime: DialogRuntime, d: { pool: Pool; log: Lo
   return async () => { clearInterval(t1); clearInterval(t2); };
 }
 
-/** The engine's template store for the console API; audio the recogniser refuses is BAD_AUDIO. */
-function voiceTemplates(engine: AsrEngine): VoiceTemplates {
+/**
+ * The engine's templates for the console API; audio the recogniser refuses is BAD_AUDIO. Changes
+ * of one operator run one at a time: after each the engine reloads that operator's set into its
+ * cache, and two reloads racing could leave the older set there. The list is read from the
+ * database (what every gateway node stores), not from this node's cache.
+ */
+function voiceTemplates(engine: AsrEngine, store: PgTemplateStore): VoiceTemplates {
+  const chains = new Map<number, Promise<unknown>>();
+  const serial = <T>(operatorId: number, fn: () => Promise<T>): Promise<T> => {
+    const run = (chains.get(operatorId) ?? Promise.resolve()).then(fn);
+    const tail = run.catch(() => undefined);
+    chains.set(operatorId, tail);
+    void tail.then(() => { if (chains.get(operatorId) === tail) chains.delete(operatorId); });
+    return run;
+  };
   return {
-    async enroll(operatorId, token, takes) {
+    enroll: (operatorId, token, takes) => serial(operatorId, async () => {
       try {
         return await engine.enroll(operatorId, token, takes.map((t) => ({ pcm: t.pcm, sampleRate: t.sampleRate })));
       } catch (err) {
         if (err instanceof TemplateError && err.code === 'ASR_BAD_ENROLLMENT') throw new ApiError('BAD_AUDIO', err.message, { reason: 'rejected' });
         throw err;
       }
-    },
-    tokens: (operatorId) => engine.enrolledTokens(operatorId),
-    remove: (operatorId, token) => engine.deleteTemplates(operatorId, token),
+    }),
+    tokens: async (operatorId) => (await store.summary(operatorId)).map((r) => r.token).sort(),
+    remove: (operatorId, token) => serial(operatorId, () => engine.deleteTemplates(operatorId, token)),
   };
 }
 
@@ -103,6 +116,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
     closers.push(startDialogMaintenance(runtime, d));
 
     let asr: AsrEngine | null = null;
+    const templateStore = new PgTemplateStore(d.pool);
     if (cfg.core.speech) {
       const a = cfg.asr;
       asr = await AsrEngine.load({
@@ -119,7 +133,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         },
         loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, loopFast: a.loopFast,
         templateCache: a.templateCache,
-        templateStore: new PgTemplateStore(d.pool),
+        templateStore,
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),
       });
       const engine = asr;
@@ -146,7 +160,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
     };
     return {
       createConversation: (ctx, restored) => createDialogConversation(deps, ctx, restored),
-      wmsSim, asr, voice: engine ? voiceTemplates(engine) : null, close,
+      wmsSim, asr, voice: engine ? voiceTemplates(engine, templateStore) : null, close,
     };
   } catch (err) {
     await close();

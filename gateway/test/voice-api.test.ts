@@ -58,11 +58,21 @@ t.test('enroll, list, retrain, delete', async (t) => {
   t.same(await templates(), []);
 });
 
+t.test('words of one operator enrolled in parallel', async (t) => {
+  const words = ['one', 'two', 'yes', 'sign off'];
+  const rs = await Promise.all(words.map((w, i) => sam.put(`${voice}/${encodeURIComponent(w)}`, { takes: [seven[i % 3]!] })));
+  t.same(rs.map((r) => r.status), [200, 200, 200, 200]);
+  t.equal(new Set(rs.map((r) => r.body.version)).size, 4, 'one version per change');
+  t.same((await sam.get(voice)).body, { words: ['one', 'two', 'sign off', 'yes'] });
+  t.equal((await del(sam, voice)).status, 204);
+});
+
 t.test('changes are audited without audio', async (t) => {
   const r = await sam.get('/audit?siteId=S1&limit=20');
   const voiceEntries = r.body.items.filter((e: { action: string }) => e.action.startsWith('operator.voice_'));
   t.same(voiceEntries.map((e: { action: string }) => e.action).reverse(),
-    ['operator.voice_enroll', 'operator.voice_enroll', 'operator.voice_enroll', 'operator.voice_delete', 'operator.voice_delete', 'operator.voice_enroll', 'operator.voice_delete']);
+    ['operator.voice_enroll', 'operator.voice_enroll', 'operator.voice_enroll', 'operator.voice_delete', 'operator.voice_delete', 'operator.voice_enroll', 'operator.voice_delete',
+      ...Array.from({ length: 4 }, () => 'operator.voice_enroll'), 'operator.voice_delete']);
   const first = voiceEntries.at(-1);
   t.match(first, { entity: 'operator', entityId: String(opId), userName: 'sam', before: { words: [] }, after: { word: 'seven', takes: 3, words: ['seven'] } });
   t.ok(JSON.stringify(r.body).length < 20000, 'no audio in the audit log');
