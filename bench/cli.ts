@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HELP, OptionError, parseOptions, type BenchOptions } from './options.ts';
 import { launchGateway, launchWmsSim, type LocalGateway, type LocalWmsSim } from './launch.ts';
-import { fetchTruth, PickingScript, SPOKEN_WORDS, type Truth } from './picking.ts';
+import { fetchTruth, PickingScript, type Truth } from './picking.ts';
 import { ENROLL_TAKES, enrollPickers } from './enroll.ts';
 import { pickerVoice } from './engine.ts';
 import { loadAudio } from './audio/load.ts';
@@ -123,9 +123,11 @@ let enrolled: { ms: number } | undefined;
 if (o.enroll && gw?.admin && script instanceof PickingScript) {
   // every picker that may run (all --find-capacity steps too): its operator and its speaker, as the engine assigns them
   const pickers = Array.from({ length: needed }, (_, i) => ({ op: script.operatorOf(i), speaker: pickerVoice(audio.speakers, i) }));
+  // Digits only: a command word is one synthesised clip per voice, the very clip the picker says,
+  // so enrolling it would measure a template matched against itself.
   progress.note(`bench: enrolling ${needed} operators through the console API`);
   try {
-    const s = await enrollPickers({ httpUrl: gw.httpUrl, siteId: gw.siteId, admin: gw.admin, pickers, audioDir: o.audioDir, bank: audio.bank, words: SPOKEN_WORDS });
+    const s = await enrollPickers({ httpUrl: gw.httpUrl, siteId: gw.siteId, admin: gw.admin, pickers, audioDir: o.audioDir, bank: audio.bank, words: [] });
     enrolled = { ms: s.ms };
     progress.note(`bench: enrolled ${s.operators} operators (${s.words} words, ${s.takes} takes) in ${(s.ms / 1000).toFixed(1)} s`);
     if (s.missing.length) progress.note(`bench: no enrollment audio for ${s.missing.slice(0, 10).join(', ')}${s.missing.length > 10 ? ' …' : ''}`);

@@ -6,8 +6,8 @@
  *   it, checks the PIN with the WMS and keeps its id (dialog-engine/runtime/signon.ts);
  * - each digit from takes 0, 1 and 2 of the picker's FSDD speaker (ENROLL_TAKES: the run's
  *   answers never use them, loadAudio's `heldOut`), as the WAV files themselves;
- * - each command word the picker says from the synthesised WAV it says (the bank's voice for that
- *   picker: one flite clip, so one take).
+ * - command words only when `words` names them (the CLI names none: the picker says one flite clip,
+ *   the very clip a template would be made of), from the synthesised WAV the picker says.
  * Requests run in parallel, at most `concurrency` at once.
  */
 import { existsSync, readFileSync } from 'node:fs';

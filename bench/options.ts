@@ -19,7 +19,7 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --wms-url URL         picking with --target: the WMS simulator the gateway uses (ground truth)
   --enroll              picking: before the run, enroll each picker's operator through the console
                         API (digits 0-9 from takes 0, 1, 2 of the picker's speaker, held out of its
-                        answers; ready/yes/no from the synthesised clip the picker says); the bench's
+                        answers; command words are not enrolled: the picker says one flite clip); the bench's
                         own gateway only (not with --target)
   --speech-duty F       fraction of time a picker speaks (default 0.1)
   --audio-mode M        gate (speech + pre-roll + tail only, like the thin client) | continuous
