@@ -280,6 +280,7 @@ export class AsrEngine implements StreamHost {
     this.utts.delete(u.id);
     this.release(u);
     const resultMs = performance.now() - u.endWall;
+    u.finalMs = m.finalMs;
     if (m.cmn && this.opts.sessionCmn === true) this.sessionCmn.set(u.stream.sessionId, m.cmn);
     if (m.loopPass) this.loopPasses[m.loopPass]++;
     this.totals.cpuMs += m.cpuMs; this.totals.audioMs += m.audioMs;
@@ -289,7 +290,7 @@ export class AsrEngine implements StreamHost {
   }
 
   private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null, sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null): AsrResult {
-    const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs, ...(u.endedBy ? { endedBy: u.endedBy } : {}) };
+    const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs, ...(u.endedBy ? { endedBy: u.endedBy } : {}), ...(u.finalMs !== undefined ? { finalMs: u.finalMs } : {}) };
     if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
     this.opts.trace?.({ siWords, rescore, oog, sd, sdSegments, sdConnected });
     const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, sdConnected, rescore, oog }, this.decideOpts);

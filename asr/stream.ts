@@ -43,6 +43,8 @@ export interface Utterance {
   bufferLen: number;
   ended: boolean;
   endedBy?: EndReason;
+  /** The recogniser thread's own finalisation time (ms), once its result came. */
+  finalMs?: number;
   partial: string[];
 }
 

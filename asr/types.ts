@@ -53,6 +53,11 @@ export interface ResultTiming {
    * (grammar-aware early end), the maximum length, or the device's gate closing.
    */
   endedBy?: EndReason;
+  /**
+   * Of `resultMs`, the recogniser thread's own work on the end (finalisation, rescoring, templates);
+   * the rest is waiting: in the thread's queue behind other streams' audio, and for the event loop.
+   */
+  finalMs?: number;
 }
 
 export type EndReason = 'silence' | 'early' | 'max' | 'gap';
