@@ -11,6 +11,7 @@
  * Bounded by what the engine sends: audio only for utterances holding a slot, so at most the
  * slots' live audio is queued. Single-threaded; `take` is O(queued slots).
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { ToWorker } from './worker-protocol.ts';
 
 interface Queued { seq: number; m: ToWorker }
@@ -56,4 +57,23 @@ function urgency(q: Queued[]): number {
     if (x.m.type === 'pause') rank = 1;
   }
   return rank;
+}
+
+/**
+ * Feeds `port`'s messages to `handle` in WorkerInbox order, one per turn of the event loop, so
+ * that an end arriving meanwhile goes ahead of other streams' audio.
+ */
+export function serveInbox(port: MessagePort, handle: (m: ToWorker) => void): void {
+  const inbox = new WorkerInbox();
+  let draining = false;
+  const drainOne = (): void => {
+    const m = inbox.take();
+    if (m) handle(m);
+    if (inbox.length > 0) setImmediate(drainOne);
+    else draining = false;
+  };
+  port.on('message', (m: ToWorker) => {
+    inbox.push(m);
+    if (!draining) { draining = true; setImmediate(drainOne); }
+  });
 }

@@ -20,7 +20,7 @@ import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedChunks, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
-import { WorkerInbox } from './worker-queue.ts';
+import { serveInbox } from './worker-queue.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; pauseFlush: boolean }
 
@@ -383,28 +383,15 @@ function handle(m: ToWorker): void {
   }
 }
 
-// One message per turn of the event loop, so that an end arriving meanwhile goes ahead of other
-// streams' audio (worker-queue.ts).
-const inbox = new WorkerInbox();
-let draining = false;
-function drainOne(): void {
-  const m = inbox.take();
-  if (m) {
-    try {
-      handle(m);
-    } catch (err) {
-      const e = err as Error & { code?: string };
-      const utt = 'utt' in m ? m.utt : undefined;
-      if ('slot' in m) { const s = slots[m.slot]; if (s) s.active = false; }
-      post({ type: 'error', utt, id: 'id' in m ? m.id : undefined, code: e.code ?? 'ASR_WORKER_ERROR', message: e.message });
-    }
+serveInbox(port, (m) => {
+  try {
+    handle(m);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const utt = 'utt' in m ? m.utt : undefined;
+    if ('slot' in m) { const s = slots[m.slot]; if (s) s.active = false; }
+    post({ type: 'error', utt, id: 'id' in m ? m.id : undefined, code: e.code ?? 'ASR_WORKER_ERROR', message: e.message });
   }
-  if (inbox.length > 0) setImmediate(drainOne);
-  else draining = false;
-}
-port.on('message', (m: ToWorker) => {
-  inbox.push(m);
-  if (!draining) { draining = true; setImmediate(drainOne); }
 });
 
 init().catch((err: Error) => {
