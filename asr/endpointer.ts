@@ -38,6 +38,8 @@ export class Endpointer {
   private timeMs = 0;
   /** Set by the stream when the partial hypothesis satisfies the expectation. */
   complete = false;
+  /** Set by the stream when the partial hypothesis is the answer the dialog knows to be right. */
+  known = false;
   /** Set by the stream per expectation: pass a pause's first PAUSE_MS on at the pause (grammar.ts `pauseAudio`). */
   pauseAudio = true;
 
@@ -80,6 +82,7 @@ export class Endpointer {
           this.silenceMs = 0;
           this.uttMs = this.speechRun * WIN_MS;
           this.complete = false;
+          this.known = false;
           this.sink.start(this.preRoll(), this.timeMs - this.speechRun * WIN_MS);
           for (const w of this.runWindows) this.sink.audio(w);
           this.runWindows = [];
@@ -118,12 +121,17 @@ export class Endpointer {
     }
     if (this.uttMs >= this.s.maxUtteranceMs) this.finish('max');
     else if (this.silenceMs >= this.s.trailingSilenceMs) this.finish('silence');
-    else if (this.complete && this.silenceMs >= this.s.earlyEndSilenceMs) this.finish('early');
+    else if (this.complete && this.silenceMs >= this.earlyMs()) this.finish('early');
+  }
+
+  /** The silence that ends a complete answer now: shorter when it is the known right answer. */
+  private earlyMs(): number {
+    return this.known ? Math.min(this.s.knownEndSilenceMs, this.s.earlyEndSilenceMs) : this.s.earlyEndSilenceMs;
   }
 
   /** Re-checks the early end when the hypothesis becomes complete between windows. */
   poke(): void {
-    if (this.inSpeech && this.complete && this.silenceMs >= this.s.earlyEndSilenceMs) this.finish('early');
+    if (this.inSpeech && this.complete && this.silenceMs >= this.earlyMs()) this.finish('early');
   }
 
   /** The device stopped sending (gated microphone): the utterance ends now. */

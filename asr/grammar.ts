@@ -305,6 +305,16 @@ export function partialEndsEarly(e: Expectation, words: string[]): boolean {
   return startsCommand && !answerGoesOn(e, words);
 }
 
+/**
+ * Whether a partial hypothesis is the answer the dialog knows to be right: the expected check
+ * digits or quantity, or "ready" where nothing else is an answer. `heard` is the expectation as
+ * the grammar hears it (a number's span), `e` the dialog's.
+ */
+export function partialIsKnown(e: Expectation, heard: Expectation, words: string[]): boolean {
+  const known = e.kind === 'ready' ? 'ready' : expectedText(e);
+  return known !== undefined && words.length > 0 && interpret(heard, words).text === known;
+}
+
 /** Whether `words` can be the start of an answer to `e` (every word a number word, or an option's start). */
 function answerGoesOn(e: Expectation, words: string[]): boolean {
   switch (e.kind) {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ASR_RATE, Resampler } from './audio.ts';
 import { Endpointer, WIN } from './endpointer.ts';
-import { compileGrammar, partialEndsEarly, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
+import { compileGrammar, partialEndsEarly, partialIsKnown, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
 import type { AsrResult, BusyEvent, EndpointSettings, EndReason, Expectation, Language } from './types.ts';
 
 /** What a stream needs from its engine (never the whole engine). */
@@ -208,7 +208,9 @@ export class StreamImpl extends EventEmitter implements AsrStream {
   partial(utt: Utterance, words: string[], settled: boolean): void {
     if (utt !== this.utt || !utt.expectation) return;
     utt.partial = words;
-    this.ep.complete = settled && utt.grammar?.earlyEnd !== false && partialEndsEarly(utt.grammar?.heard ?? utt.expectation, words);
+    const heard = utt.grammar?.heard ?? utt.expectation;
+    this.ep.complete = settled && utt.grammar?.earlyEnd !== false && partialEndsEarly(heard, words);
+    this.ep.known = this.ep.complete && partialIsKnown(utt.expectation, heard, words);
     this.ep.poke();
   }
 

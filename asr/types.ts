@@ -25,6 +25,11 @@ export interface EndpointSettings {
    * came back ~230 ms sooner; with 200–450 ms pauses between digits 0.69 -> 0.71, 8 -> 12 cut.
    */
   earlyEndSilenceMs: number;
+  /**
+   * Shorter still when the hypothesis *is* the answer the dialog knows to be right (check digits,
+   * a quantity, "ready"): nothing else can follow it. Never longer than `earlyEndSilenceMs`.
+   */
+  knownEndSilenceMs: number;
   /** Longest utterance; it is cut and recognised at this length. */
   maxUtteranceMs: number;
   /** Audio kept before the detected start and handed to the decoder. */
@@ -37,6 +42,7 @@ export const DEFAULT_ENDPOINT: EndpointSettings = {
   speechStartMs: 64,
   trailingSilenceMs: 700,
   earlyEndSilenceMs: 250,
+  knownEndSilenceMs: 150,
   maxUtteranceMs: 8000,
   preRollMs: 300,
   vadThreshold: 0.5,

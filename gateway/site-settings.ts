@@ -66,7 +66,7 @@ export function siteScope(v: SiteValues): { [key: string]: Json } {
 
 /** The settings a device session applies, from a site's values (undefined: engine default). */
 export interface SessionSiteSettings {
-  endpoint: { trailingSilenceMs?: number; earlyEndSilenceMs?: number; maxUtteranceMs?: number };
+  endpoint: { trailingSilenceMs?: number; earlyEndSilenceMs?: number; knownEndSilenceMs?: number; maxUtteranceMs?: number };
   noInputMs?: number;
   minConfidence?: number;
   confirmBelowConfidence?: number;
@@ -81,8 +81,10 @@ export function sessionSettings(v: SiteValues): SessionSiteSettings {
   const trailing = num(v.get('asr.endSilenceMs'));
   const maxSpeech = num(v.get('asr.maxSpeechMs'));
   const early = num(v.get('asr.earlyEndSilenceMs'));
+  const known = num(v.get('asr.knownEndSilenceMs'));
   if (trailing !== undefined) endpoint.trailingSilenceMs = trailing;
   if (early !== undefined) endpoint.earlyEndSilenceMs = early;
+  if (known !== undefined) endpoint.knownEndSilenceMs = known;
   if (maxSpeech !== undefined) endpoint.maxUtteranceMs = maxSpeech;
   const out: SessionSiteSettings = { endpoint };
   const noInput = num(v.get('asr.noInputTimeoutMs'));

@@ -1,6 +1,6 @@
 /**
  * Endpointing in real time: `npm run diag:asr-endpoint -- --data DIR [--trials N] [--streams N]
- * [--fixed-early-end off|expected|all] [--pause-flush on|off] [--early-ms N] [--trailing-ms N] [--seed N] [--json]`.
+ * [--fixed-early-end off|expected|all] [--pause-flush on|off] [--early-ms N] [--known-ms N] [--trailing-ms N] [--seed N] [--json]`.
  *
  * Check strings (2–3 digits of one speaker joined with 100–250 ms pauses, the expected answer
  * known), fixed-length free strings (3–4 digits, as a PIN) and single digits are streamed at real-time pace, N
@@ -24,6 +24,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --fixed-early-end off|expected|all  fixed-length strings that may end early: with a known answer, all, none (default: the engine's, expected)
   --pause-flush on|off    a decoder still holding audio for the comfort level decodes it at a pause (ASR_PAUSE_FLUSH; default: the engine's, on)
   --early-ms N            earlyEndSilenceMs (default: the engine's)
+  --known-ms N            knownEndSilenceMs: the partial is the known right answer (default: the engine's)
   --trailing-ms N         trailingSilenceMs (default: the engine's)
   --seed N                trial seed (default 5)
   --pause-ms LO-HI        pause between a string's digits, uniform in LO..HI ms (default 100-250;
@@ -41,7 +42,7 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
 const { values } = parseArgs({
   options: {
     data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
-    'early-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'string' }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    'early-ms': { type: 'string' }, 'known-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'string' }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +61,7 @@ try { pauseFlush = parseOnOff(values['pause-flush'], 'pause-flush'); comfortFrom
 const trials = num(values.trials, 'trials', 25)!;
 const streams = Math.max(1, num(values.streams, 'streams', 8)!);
 const earlyMs = num(values['early-ms'], 'early-ms', undefined);
+const knownMs = num(values['known-ms'], 'known-ms', undefined);
 const trailingMs = num(values['trailing-ms'], 'trailing-ms', undefined);
 
 const pauseArg = /^(\d+)-(\d+)$/.exec(values['pause-ms'] ?? '100-250');
@@ -86,7 +88,7 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
 
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
 if (values.shuffle) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
-const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
+const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(knownMs === undefined ? {} : { knownEndSilenceMs: knownMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
 const engine = await AsrEngine.load({ grammar: { biasWeight: 8, ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush, sessionCmn: values['session-cmn'], comfortFromSpeech, workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
 const LEAD_MS = 300, TAIL_MS = 1500;
 
@@ -134,7 +136,7 @@ await Promise.all(Array.from({ length: streams }, async () => {
 }));
 await engine.close();
 const out = {
-  fixed_early_end: fee ?? 'default', pause_flush: pauseFlush ?? 'default', comfort_from_speech: comfortFromSpeech ?? 'default', fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, pause_ms: [pauseLo, pauseHi], trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
+  fixed_early_end: fee ?? 'default', pause_flush: pauseFlush ?? 'default', comfort_from_speech: comfortFromSpeech ?? 'default', fast: values.fast, ready: values.ready, shuffle: values.shuffle, session_cmn: values['session-cmn'], early_ms: earlyMs ?? null, known_ms: knownMs ?? null, pause_ms: [pauseLo, pauseHi], trailing_ms: trailingMs ?? null, streams, trials_per_speaker: trials,
   kinds: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, {
     n: r.n, right: +(r.right / r.n).toFixed(3), rejected: r.rejected, cut: r.cut, ended_by: r.endedBy,
     latency_p50_ms: Math.round(pct(r.latency, 50)), latency_p95_ms: Math.round(pct(r.latency, 95)),

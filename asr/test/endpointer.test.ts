@@ -62,3 +62,26 @@ t.test('without pauseAudio (fixed-length strings) the pause passes nothing on an
   for (let i = PAUSE_MS / WIN_MS; i < 640 / WIN_MS; i++) ep.window(win(100 + i), 0.05);
   t.equal(r.samples() - s0, 150 * 16, 'the whole tail at the end');
 });
+
+t.test('a complete answer ends after earlyEndSilenceMs, the known right answer after knownEndSilenceMs', async (t) => {
+  const silenceUntilEnd = (known: boolean, complete = true): number => {
+    const r = recorder();
+    const ep = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS, earlyEndSilenceMs: 256, knownEndSilenceMs: 128 }, r.sink);
+    for (let i = 0; i < 5; i++) ep.window(win(i + 1), 0.9);
+    ep.complete = complete; ep.known = known;
+    for (let k = 1; k <= 40; k++) {
+      ep.window(win(100 + k), 0.05);
+      if (r.events.at(-1)?.startsWith('end')) return k * WIN_MS;
+    }
+    return -1;
+  };
+  t.equal(silenceUntilEnd(false), 256, 'complete: the early-end silence');
+  t.equal(silenceUntilEnd(true), 128, 'the known right answer: shorter');
+  t.equal(silenceUntilEnd(false, false), 704, 'incomplete: the full trailing silence');
+  const r = recorder();
+  const ep = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS, earlyEndSilenceMs: 96, knownEndSilenceMs: 300 }, r.sink);
+  for (let i = 0; i < 5; i++) ep.window(win(i + 1), 0.9);
+  ep.complete = true; ep.known = true;
+  for (let k = 0; k < 3; k++) ep.window(win(100 + k), 0.05);
+  t.equal(r.events.at(-1), 'end(early)', 'never longer than the early-end silence');
+});

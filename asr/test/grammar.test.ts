@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compileGrammar, interpret, partialEndsEarly, GrammarError, numberWords } from '../grammar.ts';
+import { compileGrammar, interpret, partialEndsEarly, partialIsKnown, GrammarError, numberWords } from '../grammar.ts';
 import type { Expectation } from '../types.ts';
 
 const cmds = ['repeat', 'say again', 'how much more'];
@@ -134,4 +134,16 @@ t.test('a number with a known expected value spans 0..max(2×expected, expected+
   t.equal(interpret({ ...upTo48, max: 999 }, ['three', 'hundred', 'five']).complete, true);
   t.equal(interpret({ ...upTo48, max: 999 }, ['zero']).complete, true);
   t.equal(compileGrammar({ kind: 'yesno', commands: [] }).heard.kind, 'yesno', 'other kinds: the expectation itself');
+});
+
+t.test('a partial is the known answer when it is the expected string / quantity, or "ready"', async (t) => {
+  const d: Expectation = { kind: 'digits', length: 3, expected: '421', commands: ['say again'] };
+  t.equal(partialIsKnown(d, d, ['four', 'two', 'one']), true);
+  t.equal(partialIsKnown(d, d, ['four', 'two', 'two']), false, 'complete but not the right one');
+  const q: Expectation = { kind: 'number', min: 0, max: 99, expected: 24, commands: [] };
+  const heard: Expectation = { ...q, max: 48 };
+  t.equal(partialIsKnown(q, heard, ['twenty', 'four']), true, 'judged by the span the grammar hears');
+  t.equal(partialIsKnown(q, heard, ['twenty']), false);
+  t.equal(partialIsKnown({ kind: 'ready', commands: ['ready'] }, { kind: 'ready', commands: ['ready'] }, ['ready']), true);
+  t.equal(partialIsKnown({ kind: 'freeDigits', minLength: 4, maxLength: 4, commands: [] }, { kind: 'freeDigits', minLength: 4, maxLength: 4, commands: [] }, ['one', 'two', 'three', 'four']), false, 'a PIN has no known answer');
 });

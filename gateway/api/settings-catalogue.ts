@@ -24,6 +24,7 @@ export const SETTINGS: readonly SettingDef[] = [
   int('asr.maxSpeechMs', 8000, 1000, 30000, 'Longest utterance recognised; longer speech is cut'),
   int('asr.endSilenceMs', DEFAULT_ENDPOINT.trailingSilenceMs, 100, 3000, 'Silence that ends an utterance'),
   int('asr.earlyEndSilenceMs', DEFAULT_ENDPOINT.earlyEndSilenceMs, 100, 3000, 'Shorter silence that ends an utterance once what was heard is already a complete answer (check digits, "ready", a quantity that cannot go on)'),
+  int('asr.knownEndSilenceMs', DEFAULT_ENDPOINT.knownEndSilenceMs, 100, 3000, 'Shorter still when what was heard is the answer the dialog knows to be right (the check digits, the quantity, "ready"); never longer than the early-end silence'),
   int('dialog.maxNoMatch', 2, 1, 10, 'The re-ask after this many no-matches in a row includes the help'),
   int('dialog.maxNoInput', 2, 1, 10, 'The re-ask after this many no-inputs in a row includes the help'),
   bool('dialog.bargeIn', true, 'The picker may answer while a prompt is still being spoken'),

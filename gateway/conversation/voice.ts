@@ -15,7 +15,7 @@ export interface VoiceChannel {
   /** What may be said now (with the right answer, for the bias); null = nothing expected. */
   expect(e: Expectation | null): void;
   /** Per-site endpointing (only the fields the site set; the engine's defaults for the rest). */
-  setEndpoint(e: { trailingSilenceMs?: number; earlyEndSilenceMs?: number; maxUtteranceMs?: number }): void;
+  setEndpoint(e: { trailingSilenceMs?: number; earlyEndSilenceMs?: number; knownEndSilenceMs?: number; maxUtteranceMs?: number }): void;
   /** One audio frame; only valid during the call. */
   push(frame: Int16Array): void;
   /** The operator whose voice templates apply (null: none signed on). */

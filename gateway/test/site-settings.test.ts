@@ -31,8 +31,8 @@ t.test('site thresholds decide the dialog band of a confidence', async (t) => {
   const onlyLow = sessionSettings(new Map<string, unknown>([['asr.minConfidence', 0.2]]));
   t.ok(toDialogConfidence(0.25, onlyLow, bands) >= bands.reject, 'a lower site minimum lets the dialog confirm instead of reject');
   t.equal(toDialogConfidence(0.95, onlyLow, bands), 0.95);
-  t.same(sessionSettings(new Map<string, unknown>([['asr.endSilenceMs', 400], ['asr.earlyEndSilenceMs', 250], ['asr.maxSpeechMs', 5000], ['asr.noInputTimeoutMs', 2000]])),
-    { endpoint: { trailingSilenceMs: 400, earlyEndSilenceMs: 250, maxUtteranceMs: 5000 }, noInputMs: 2000 });
+  t.same(sessionSettings(new Map<string, unknown>([['asr.endSilenceMs', 400], ['asr.earlyEndSilenceMs', 250], ['asr.knownEndSilenceMs', 120], ['asr.maxSpeechMs', 5000], ['asr.noInputTimeoutMs', 2000]])),
+    { endpoint: { trailingSilenceMs: 400, earlyEndSilenceMs: 250, knownEndSilenceMs: 120, maxUtteranceMs: 5000 }, noInputMs: 2000 });
 });
 
 t.test("a site's no-input timeout applies to its sessions", async (t) => {
@@ -44,7 +44,7 @@ t.test("a site's no-input timeout applies to its sessions", async (t) => {
 
 t.test('flows see every catalogued setting as site.<group>.<name>, the site value over the default', async (t) => {
   const scope = siteScope(new Map<string, unknown>([['signon.pinLength', 4]]));
-  t.match(scope, { signon: { pinLength: 4, operatorLength: 0 }, dialog: { bargeIn: true }, asr: { endSilenceMs: DEFAULT_ENDPOINT.trailingSilenceMs, earlyEndSilenceMs: DEFAULT_ENDPOINT.earlyEndSilenceMs } },
+  t.match(scope, { signon: { pinLength: 4, operatorLength: 0 }, dialog: { bargeIn: true }, asr: { endSilenceMs: DEFAULT_ENDPOINT.trailingSilenceMs, earlyEndSilenceMs: DEFAULT_ENDPOINT.earlyEndSilenceMs, knownEndSilenceMs: DEFAULT_ENDPOINT.knownEndSilenceMs } },
     'the endpointing defaults shown are the recogniser\'s own');
 });
 
