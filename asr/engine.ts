@@ -202,11 +202,16 @@ export class AsrEngine implements StreamHost {
     return known ? req : { ...req, data: t.serialized };
   }
 
-  /** Loads (or reloads) an operator's templates from the store into the cache. */
+  /**
+   * Loads (or reloads) an operator's templates from the store into the cache. The store's version
+   * only grows, so of two loads racing (two words enrolled at once) the newer set stays cached.
+   */
   async loadTemplates(operatorId: number): Promise<OperatorTemplates | null> {
     const store = this.opts.templateStore;
     if (!store) return null;
     const { version, takes } = await store.load(operatorId);
+    const cached = this.templates.get(operatorId);
+    if (cached && cached.version > version) return cached;
     const t = toOperatorTemplates(operatorId, version, takes);
     this.templates.set(operatorId, t);
     return t;

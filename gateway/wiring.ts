@@ -65,31 +65,21 @@ function startDialogMaintenance(runtime: DialogRuntime, d: { pool: Pool; log: Lo
 }
 
 /**
- * The engine's templates for the console API; audio the recogniser refuses is BAD_AUDIO. Changes
- * of one operator run one at a time: after each the engine reloads that operator's set into its
- * cache, and two reloads racing could leave the older set there. The list is read from the
- * database (what every gateway node stores), not from this node's cache.
+ * The engine's templates for the console API; audio the recogniser refuses is BAD_AUDIO. The list
+ * is read from the database (what every gateway node stores), not from this node's cache.
  */
 function voiceTemplates(engine: AsrEngine, store: PgTemplateStore): VoiceTemplates {
-  const chains = new Map<number, Promise<unknown>>();
-  const serial = <T>(operatorId: number, fn: () => Promise<T>): Promise<T> => {
-    const run = (chains.get(operatorId) ?? Promise.resolve()).then(fn);
-    const tail = run.catch(() => undefined);
-    chains.set(operatorId, tail);
-    void tail.then(() => { if (chains.get(operatorId) === tail) chains.delete(operatorId); });
-    return run;
-  };
   return {
-    enroll: (operatorId, token, takes) => serial(operatorId, async () => {
+    enroll: async (operatorId, token, takes) => {
       try {
-        return await engine.enroll(operatorId, token, takes.map((t) => ({ pcm: t.pcm, sampleRate: t.sampleRate })));
+        return await engine.enroll(operatorId, token, [...takes]);
       } catch (err) {
         if (err instanceof TemplateError && err.code === 'ASR_BAD_ENROLLMENT') throw new ApiError('BAD_AUDIO', err.message, { reason: 'rejected' });
         throw err;
       }
-    }),
+    },
     tokens: async (operatorId) => (await store.summary(operatorId)).map((r) => r.token).sort(),
-    remove: (operatorId, token) => serial(operatorId, () => engine.deleteTemplates(operatorId, token)),
+    remove: (operatorId, token) => engine.deleteTemplates(operatorId, token),
   };
 }
 
