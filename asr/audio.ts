@@ -125,35 +125,61 @@ export function resample(input: Float32Array, fromRate: number, toRate = ASR_RAT
 
 export interface Wav { sampleRate: number; samples: Float32Array }
 
-/** Reads a mono or stereo PCM16 WAV (first channel). Throws a clear error on anything else. */
-export function readWav(file: string): Wav {
-  const buf = readFileSync(file);
-  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
-    throw new Error(`${file}: not a RIFF/WAVE file`);
+export class WavError extends Error {
+  constructor(readonly code: 'WAV_NOT_RIFF' | 'WAV_UNSUPPORTED', message: string) { super(message); this.name = 'WavError'; }
+}
+
+/** A parsed PCM16 WAV: the first channel's samples, and how many channels the file had. */
+export interface Pcm16Wav { sampleRate: number; channels: number; samples: Int16Array }
+
+/**
+ * Parses a PCM16 RIFF/WAVE file (plain or WAVE_FORMAT_EXTENSIBLE; any channel count, the first
+ * kept; a data size of 0 or 0xFFFFFFFF, as streaming writers leave it, runs to the end).
+ * Anything else is a WavError: WAV_NOT_RIFF (not RIFF/WAVE, truncated, chunks missing) or
+ * WAV_UNSUPPORTED (another sample format).
+ */
+export function parseWav(buf: Buffer): Pcm16Wav {
+  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
+    throw new WavError('WAV_NOT_RIFF', 'not a RIFF/WAVE file');
   }
-  let off = 12;
-  let rate = 0, channels = 0, bits = 0;
-  while (off + 8 <= buf.length) {
-    const id = buf.toString('ascii', off, off + 4);
+  let rate = 0, channels = 0;
+  for (let off = 12; off + 8 <= buf.length;) {
+    const id = buf.toString('latin1', off, off + 4);
     const size = buf.readUInt32LE(off + 4);
     const body = off + 8;
     if (id === 'fmt ') {
-      const fmt = buf.readUInt16LE(body);
+      if (size < 16 || body + 16 > buf.length) throw new WavError('WAV_NOT_RIFF', 'fmt chunk truncated');
+      let format = buf.readUInt16LE(body);
+      // WAVE_FORMAT_EXTENSIBLE: the real format is the first two bytes of the sub-format GUID
+      if (format === 0xfffe && size >= 40 && body + 26 <= buf.length) format = buf.readUInt16LE(body + 24);
       channels = buf.readUInt16LE(body + 2);
+      const bits = buf.readUInt16LE(body + 14);
+      if (format !== 1 || bits !== 16 || channels < 1) {
+        throw new WavError('WAV_UNSUPPORTED', `only 16-bit PCM is supported (format ${format}, ${bits} bits, ${channels} channels)`);
+      }
       rate = buf.readUInt32LE(body + 4);
-      bits = buf.readUInt16LE(body + 14);
-      if ((fmt !== 1 && fmt !== 0xfffe) || bits !== 16) throw new Error(`${file}: only PCM16 WAV is supported`);
     } else if (id === 'data') {
-      if (!rate) throw new Error(`${file}: data chunk before fmt chunk`);
-      const end = Math.min(buf.length, body + size);
-      const n = Math.floor((end - body) / (2 * channels));
-      const samples = new Float32Array(n);
-      for (let i = 0; i < n; i++) samples[i] = buf.readInt16LE(body + i * 2 * channels) / 32768;
-      return { sampleRate: rate, samples };
+      if (!rate) throw new WavError('WAV_NOT_RIFF', 'data chunk before the fmt chunk');
+      const end = size === 0 || size === 0xffffffff ? buf.length : Math.min(buf.length, body + size);
+      const n = Math.max(0, Math.floor((end - body) / (2 * channels)));
+      const samples = new Int16Array(n);
+      for (let i = 0; i < n; i++) samples[i] = buf.readInt16LE(body + i * 2 * channels);
+      return { sampleRate: rate, channels, samples };
     }
     off = body + size + (size & 1);
   }
-  throw new Error(`${file}: no data chunk`);
+  throw new WavError('WAV_NOT_RIFF', rate ? 'no data chunk' : 'no fmt chunk');
+}
+
+/** Reads a PCM16 WAV file (its first channel) as float. Throws a WavError naming the file on anything else. */
+export function readWav(file: string): Wav {
+  try {
+    const w = parseWav(readFileSync(file));
+    return { sampleRate: w.sampleRate, samples: pcmToFloat(w.samples) };
+  } catch (err) {
+    if (err instanceof WavError) throw new WavError(err.code, `${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Float → PCM16 with clipping. */

@@ -10,3 +10,4 @@ export { FEAT_DIM } from './features.ts';
 export type { DecideOptions } from './decide.ts';
 export { DEFAULT_DECIDE, OOG_DEFER, type OogDefer } from './decide.ts';
 export { oogPerFrame } from './decide.ts';
+export { parseWav, WavError, type Pcm16Wav } from './audio.ts';
