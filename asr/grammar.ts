@@ -277,7 +277,7 @@ export function interpret(e: Expectation, words: string[]): Interpretation {
     case 'choice': {
       const opts = e.options.map((o) => phraseWords(o).join(' '));
       if (!opts.includes(phrase)) return none;
-      return { text: phrase, isCommand: false, complete: !opts.some((o) => o !== phrase && o.startsWith(`${phrase} `)) };
+      return { text: phrase, isCommand: false, complete: !goesOn(e.options, words) };
     }
     case 'ready': return phrase === 'ready' ? { text: 'ready', isCommand: false, complete: true } : none;
   }
@@ -298,11 +298,15 @@ export function partialEndsEarly(e: Expectation, words: string[]): boolean {
   if (it.complete) return true;
   // a digit string's pauses come between its digits: a misheard first digit must not end it
   if (it.text !== null || e.kind === 'digits' || e.kind === 'freeDigits') return false;
-  const startsCommand = e.commands.some((c) => {
-    const cw = phraseWords(c);
-    return cw.length > words.length && words.every((w, i) => cw[i] === w);
+  return goesOn(e.commands, words) && !(e.kind === 'choice' && goesOn(e.options, words));
+}
+
+/** Whether one of `phrases` goes on from `words` (they are its first words, and it has more). */
+function goesOn(phrases: readonly string[], words: string[]): boolean {
+  return phrases.some((p) => {
+    const pw = phraseWords(p);
+    return pw.length > words.length && words.every((w, i) => pw[i] === w);
   });
-  return startsCommand && !answerGoesOn(e, words);
 }
 
 /**
@@ -313,19 +317,6 @@ export function partialEndsEarly(e: Expectation, words: string[]): boolean {
 export function partialIsKnown(e: Expectation, heard: Expectation, words: string[]): boolean {
   const known = e.kind === 'ready' ? 'ready' : expectedText(e);
   return known !== undefined && words.length > 0 && interpret(heard, words).text === known;
-}
-
-/** Whether `words` can be the start of an answer to `e` (every word a number word, or an option's start). */
-function answerGoesOn(e: Expectation, words: string[]): boolean {
-  switch (e.kind) {
-    case 'digits': case 'freeDigits': return true;
-    case 'number': return words.every((w) => WORD_VALUE.has(w) || w === 'hundred' || w === 'and');
-    case 'choice': return e.options.some((o) => {
-      const ow = phraseWords(o);
-      return ow.length > words.length && words.every((w, i) => ow[i] === w);
-    });
-    case 'yesno': case 'ready': return false;
-  }
 }
 
 /**
