@@ -1,27 +1,50 @@
-/**
- * `npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--bias W] [--filler W]
- *   [--oog-defer off|strings|all] [--margin M] [--oog-threshold T] [--check-ratio R] [--connected-margin M] [--decoder key=value,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder key=value,...]`
- *   (decoder: SoundSwallower settings over the defaults, e.g. silprob=0.5,pip=0.1; loop-phones: the out-of-grammar phone loop's phones;
- *   loop-decoder: SoundSwallower settings of the phone-loop decoders only, e.g. cionly=true,ds=2)
- */
-import { parseArgs } from 'node:util';
+/** `npm run bench:asr -- --data DIR [options]`: recognition accuracy and cost (options: HELP below, or `--help`). */
+import { cliArgs } from './cli-args.ts';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
 import { fliteAvailable, parseDecoderArg, parseLoopPhonesArg, parseOnOff } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
 import { OOG_DEFER, type OogDefer } from '../decide.ts';
 
-const { values } = parseArgs({ options: {
+const HELP = `usage: npm run bench:asr -- --data DIR [options]
+Evaluates recognition on labelled WAVs named DIGIT_SPEAKER_TAKE.wav (8 kHz as in
+../shared/speech/fsdd-dev, resampled to 16 kHz as a device delivers it), every speaker in DIR.
+  --data DIR                 the labelled WAVs (required)
+  --oog DIR                  out-of-grammar WAVs (default: a built-in set synthesised with flite)
+  --json                     one JSON object (the keys of docs/performance.md) instead of the table
+  --limit N                  takes per speaker for single digits, sd3 and fused (the same share of
+                             every digit; default: all)
+  --trials N                 check strings per speaker, said and different (default 100)
+  --free N                   free 3-4 digit strings per speaker (default: --trials)
+  --workers N                recogniser threads (default: the engine's)
+  --bias W / --filler W      grammar: expected-answer weight / filler weight
+  --margin M                 expected answer accepted within M of the winner's path score
+  --oog-threshold T          phone-loop rejection threshold per frame (0: loop off)
+  --oog-defer off|strings|all  when the phone loop waits for the known answer (ASR_OOG_DEFER)
+  --check-ratio R            templates' best/second ratio for enrolled check strings
+  --connected-margin M       templates' connected reading margin
+  --decoder k=v,...          SoundSwallower settings over the defaults (e.g. silprob=0.5,pip=0.1)
+  --loop-phones full|reduced|AA,AE,...  the phone loop's phones
+  --loop-decoder k=v,...     SoundSwallower settings of the phone-loop decoders (e.g. cionly=true,ds=2)
+  --comfort-from-speech on|off  the comfort level from 600 ms of speech (ASR_COMFORT_FROM_SPEECH)
+  --help                     this text
+See asr/README.md and docs/performance/asr.md.
+`;
+const values = cliArgs('bench:asr', HELP, {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
   limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' },
-} });
-if (!values.data) { process.stderr.write('usage: npm run bench:asr -- --data DIR [--oog DIR] [--json] [--limit N] [--trials N] [--free N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...] [--comfort-from-speech on|off] [--oog-defer off|strings|all] (see asr/README.md)\n'); process.exit(2); }
+}, ['data']);
 const oogDefer = values['oog-defer'];
 if (oogDefer !== undefined && !(OOG_DEFER as readonly string[]).includes(oogDefer)) { process.stderr.write(`bench:asr: --oog-defer must be one of ${OOG_DEFER.join(', ')}\n`); process.exit(2); }
 if (!values.oog && !fliteAvailable()) {
   process.stderr.write('bench:asr: the built-in out-of-grammar set is synthesised with flite, which is not installed (apt-get install -y flite), or pass --oog DIR\n');
   process.exit(2);
 }
-const num = (s?: string): number | undefined => (s === undefined ? undefined : Number(s));
+const num = (s?: string): number | undefined => {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n) || n < 0) { process.stderr.write(`bench:asr: expected a non-negative number, got ${JSON.stringify(s)}\n\n${HELP}`); process.exit(2); }
+  return n;
+};
 let decoderConfig: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> | undefined;
 let loopPhones: LoopPhones | undefined;

@@ -6,13 +6,23 @@
  * `--commands`: also the global commands in four flite voices, and for thresholds the share of
  * right commands kept against the share of digits heard as a command that are rejected.
  */
-import { parseArgs } from 'node:util';
+import { cliArgs } from './cli-args.ts';
 import { AsrEngine, oogPerFrame, type Expectation } from '../index.ts';
 import { FLITE_VOICES, loadDigits, loadOog, parseDecoderArg, parseLoopPhonesArg, synth } from './corpus.ts';
 import { recognise, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, kind: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, commands: { type: 'boolean', default: false } } });
-if (!values.data) { process.stderr.write('usage: diag:asr-oog -- --data DIR [--n N] [--decoder k=v,...] [--loop-phones full|reduced|AA,AE,...] [--loop-decoder k=v,...] [--commands]\n'); process.exit(2); }
+const HELP = `usage: npm run diag:asr-oog -- --data DIR [options]
+Out-of-grammar evidence sweep: for thresholds of (loop - grammar) score per frame, the share of
+out-of-grammar words rejected and of right digits rejected.
+  --data DIR        labelled WAVs DIGIT_SPEAKER_TAKE.wav (required)
+  --n N             right digits per speaker (default 25)
+  --decoder k=v,... SoundSwallower settings over the defaults
+  --loop-phones full|reduced|AA,AE,...  the phone loop's phones
+  --loop-decoder k=v,...  settings of the phone-loop decoders (e.g. cionly=true,ds=2)
+  --commands        also the global commands in four flite voices, against digits heard as a command
+  --help            this text
+`;
+const values = cliArgs('diag:asr-oog', HELP, { data: { type: 'string' }, n: { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, commands: { type: 'boolean', default: false } }, ['data']);
 let decoder: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> = {};
 let loopPhones: ReturnType<typeof parseLoopPhonesArg>;

@@ -6,7 +6,7 @@
  * through the real pipeline with the operator enrolled, and the engines' agreement and
  * disagreements are counted against the truth.
  */
-import { parseArgs } from 'node:util';
+import { cliArgs } from './cli-args.ts';
 import { AsrEngine, MemoryTemplateStore, type AsrResult } from '../index.ts';
 import { extractFeatures, trimSilence } from '../features.ts';
 import { matchTemplates, type TemplateSet } from '../dtw.ts';
@@ -15,8 +15,15 @@ import type { SdMatch } from '../worker-protocol.ts';
 import { loadDigits } from './corpus.ts';
 import { recognise, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, every: { type: 'string' }, fused: { type: 'boolean', default: false } } });
-if (!values.data) { process.stderr.write('usage: npm run diag:asr-templates -- --data DIR [--every N] [--fused]\n'); process.exit(2); }
+const HELP = `usage: npm run diag:asr-templates -- --data DIR [--every N] [--fused]
+Templates alone (features + DTW, 3 enrollment takes per digit, the other takes tested), and with
+--fused every test take through the real pipeline with the operator enrolled.
+  --data DIR   labelled WAVs DIGIT_SPEAKER_TAKE.wav (required)
+  --every N    test every Nth held-out take (default 1)
+  --fused      also the pipeline's fusion of templates and decoder
+  --help       this text
+`;
+const values = cliArgs('diag:asr-templates', HELP, { data: { type: 'string' }, every: { type: 'string' }, fused: { type: 'boolean', default: false } }, ['data']);
 const every = Math.max(1, Number(values.every ?? 1));
 const takes = loadDigits(values.data);
 const speakers = [...new Set(takes.map((t) => t.speaker))].sort();

@@ -6,13 +6,24 @@
  * insertion / deletion (digit count differs), rejected (low confidence / out of grammar), no
  * result, and whether the endpointer cut the utterance before the audio ended.
  */
-import { parseArgs } from 'node:util';
+import { cliArgs } from './cli-args.ts';
 import { AsrEngine, type AsrResult, type Expectation } from '../index.ts';
 import { loadDigits, oneDigitOff, parseDecoderArg, rng } from './corpus.ts';
 import { recognise, join, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, trials: { type: 'string' }, free: { type: 'string' }, decoder: { type: 'string' }, margin: { type: 'string' }, show: { type: 'boolean', default: false }, fixed: { type: 'boolean', default: false } } });
-if (!values.data) { process.stderr.write('usage: diag:asr -- --data DIR [--trials N] [--free N] [--fixed] [--decoder k=v,...]\n'); process.exit(2); }
+const HELP = `usage: npm run diag:asr -- --data DIR [options]
+Failure causes of digit strings through the real pipeline (right, substitution, insertion,
+deletion, rejected, no result, cut by the endpointer).
+  --data DIR        labelled WAVs DIGIT_SPEAKER_TAKE.wav (required)
+  --trials N        check strings per speaker (expected = what was said; default 40)
+  --free N          free strings per speaker (freeDigits 1..10; default 40)
+  --fixed           free strings of exactly the length said (operator numbers, PINs)
+  --decoder k=v,... SoundSwallower settings over the defaults
+  --margin M        expected answer accepted within M of the winner's path score (default 0)
+  --show            print every miss
+  --help            this text
+`;
+const values = cliArgs('diag:asr', HELP, { data: { type: 'string' }, trials: { type: 'string' }, free: { type: 'string' }, decoder: { type: 'string' }, margin: { type: 'string' }, show: { type: 'boolean', default: false }, fixed: { type: 'boolean', default: false } }, ['data']);
 const decoder = parseDecoderArg(values.decoder);
 const takes = loadDigits(values.data);
 let last: { siWords: string[] | null; rescore: { best: number; expected: number | null } | null } | null = null;
