@@ -39,8 +39,27 @@ export class GrammarError extends Error {
 export interface GrammarOptions {
   /** Accept "oh" for zero (off by default: it steals "two"s). */
   allowOh?: boolean;
-  /** > 0: bias digit strings towards the expected answer (its one-digit neighbourhood only). */
+  /**
+   * > 0: bias towards the expected answer (0: none, for numbers too). Digit strings: the grammar
+   * holds the expected string and its one-digit neighbours, the expected one `biasWeight` times as
+   * likely as each neighbour. JSGF weights reach the search as plain probabilities (not scaled by
+   * the language weight): a ratio of 8 is ~2 nats next to acoustic differences of tens of nats
+   * between digits. Measured (bench:asr, asr.md round 11): 8 / 1e4 / 1e6 → check_accept 0.815 /
+   * 0.84 / 0.84, false accept 0.015 / 0.015 / 0.025 (engine default 1e4).
+   */
   biasWeight?: number;
+  /**
+   * Numbers (quantities) with a known expected value: how much likelier it is than the rest of
+   * the range (default 8: a short pick said is a different number, and no benchmark yet measures
+   * a different quantity said against an expected one, so it stays where it was measured live).
+   */
+  numberBiasWeight?: number;
+  /**
+   * Prior of the command branch against the answer branch (1 = as likely). Commands are long and
+   * unlike digits, so a small prior keeps a digit from being heard as a command while commands
+   * stay recognised (docs/performance/asr.md round 11).
+   */
+  commandPrior?: number;
   /** Weight of the filler-word branch (0 = none). */
   fillerWeight?: number;
   /**
@@ -65,6 +84,16 @@ export interface GrammarOptions {
 }
 
 export type FixedEarlyEnd = 'off' | 'expected' | 'all';
+
+/**
+ * The engine's default command prior (GrammarOptions.commandPrior). Measured (bench:asr,
+ * docs/performance/asr.md round 11): 1 → 1e-12 took si 0.857 → 0.900, false rejection 0.057 →
+ * 0.029, fused 0.988 → 0.996, with every flite command still recognised in diag:asr-oog.
+ */
+export const DEFAULT_COMMAND_PRIOR = 1e-12;
+
+/** The engine's default digit-string bias (GrammarOptions.biasWeight; asr.md round 11). */
+export const DEFAULT_BIAS_WEIGHT = 1e4;
 
 /**
  * A partial hypothesis counts as a complete answer only when its last word has lasted this long:
@@ -148,6 +177,16 @@ function validate(e: Expectation): void {
 
 const alt = (xs: string[]): string => xs.map((x) => `(${x})`).join(' | ');
 
+/** A JSGF weight as a plain decimal (the grammar's lexer takes no exponent), 7 significant digits, at least 1e-30. */
+export function jsgfWeight(x: number): string {
+  if (!(x > 0) || !Number.isFinite(x)) throw new GrammarError(`a grammar weight must be a positive finite number, got ${x}`);
+  const [mant, ex] = Math.max(x, 1e-30).toExponential(6).split('e') as [string, string];
+  const digits = mant.replace('.', '').replace(/0+$/, '');
+  const e = Number(ex);
+  if (e < 0) return `0.${'0'.repeat(-e - 1)}${digits}`;
+  return digits.length > e + 1 ? `${digits.slice(0, e + 1)}.${digits.slice(e + 1)}` : digits + '0'.repeat(e + 1 - digits.length);
+}
+
 /** Compiles an expectation to JSGF; throws GrammarError (code ASR_BAD_EXPECTATION) on a bad one. */
 export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): CompiledGrammar {
   validate(e);
@@ -165,9 +204,10 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
         // expected string and every string one digit away from it. A different string the
         // picker really said is most likely one digit away, so it stays recognisable.
         const exp = [...e.expected].map(Number);
-        const alts = [exp];
+        const alts: number[][] = [];
         for (let i = 0; i < exp.length; i++) for (let d = 0; d < 10; d++) if (d !== exp[i]) alts.push(exp.map((x, j) => (j === i ? d : x)));
-        answer = alt(alts.map((a) => a.map((d) => digit[d]).join(' ')));
+        answer = `/${jsgfWeight(bias)}/ (${exp.map((d) => digit[d]).join(' ')}) | /1/ <near>`;
+        rules.push(`<near> = ${alt(alts.map((a) => a.map((d) => digit[d]).join(' ')))};`);
       } else answer = free;
       if (e.length === 1) tokens = [...'0123456789'];
       break;
@@ -188,7 +228,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
       if (hi < e.max) heard = { ...e, max: hi };
       for (let n = e.min; n <= hi; n++) values.push(numberWords(n).join(' '));
       if (e.expected !== undefined && bias > 0) {
-        answer = `/${bias}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
+        answer = `/${jsgfWeight(opts.numberBiasWeight ?? 8)}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
       } else answer = '<num>';
       rules.push(`<num> = ${alt(values)};`);
       if (e.max <= 9) tokens = values.map((_, i) => String(e.min + i));
@@ -201,7 +241,9 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
   const cmds = [...new Set(e.commands.map((c) => phraseWords(c).join(' ')))].filter((c) => !(e.kind === 'ready' && c === 'ready'));
   const fw = opts.fillerWeight ?? 0;
   const branches = ['<answer>', ...(cmds.length ? ['<cmd>'] : [])];
-  const top = fw > 0 ? `public <r> = /1/ (${branches.join(' | ')}) | /${fw}/ <filler>;` : `public <r> = ${branches.join(' | ')};`;
+  const cp = opts.commandPrior ?? 1;
+  const choice = cmds.length && cp !== 1 ? `/1/ <answer> | /${jsgfWeight(cp)}/ <cmd>` : branches.join(' | ');
+  const top = fw > 0 ? `public <r> = /1/ (${choice}) | /${jsgfWeight(fw)}/ <filler>;` : `public <r> = ${choice};`;
   if (cmds.length) rules.push(`<cmd> = ${alt(cmds)};`);
   if (fw > 0) rules.push(`<filler> = (${FILLER_WORDS.map((w) => FILLER_PREFIX + w).join(' | ')})+;`);
   const jsgf = `#JSGF V1.0;\ngrammar g;\n${top}\n<answer> = ${answer};\n${rules.join('\n')}\n`;

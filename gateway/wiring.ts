@@ -114,7 +114,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         decodersPerWorker: a.decodersPerWorker, maxQueue: a.maxQueue, maxStreams: a.maxStreams,
         vadMaxBatch: a.vadMaxBatch, maxVadLagMs: a.maxVadLagMs, si: a.speakerIndependent,
         grammar: {
-          biasWeight: a.biasWeight, fillerWeight: a.fillerWeight, fixedEarlyEnd: a.fixedEarlyEnd,
+          biasWeight: a.biasWeight, numberBiasWeight: a.numberBiasWeight, commandPrior: a.commandPrior, fillerWeight: a.fillerWeight, fixedEarlyEnd: a.fixedEarlyEnd,
           freeDigitsDecoder: { silprob: a.freeDigitsSilprob, pip: a.freeDigitsPip, wip: a.freeDigitsWip },
         },
         decide: {

@@ -17,6 +17,7 @@ Evaluates recognition on labelled WAVs named DIGIT_SPEAKER_TAKE.wav (8 kHz as in
   --free N                   free 3-4 digit strings per speaker (default: --trials)
   --workers N                recogniser threads (default: the engine's)
   --bias W / --filler W      grammar: expected-answer weight / filler weight
+  --command-prior P          grammar: the commands' prior against the answer (default: the engine's)
   --margin M                 expected answer accepted within M of the winner's path score
   --oog-threshold T          phone-loop rejection threshold per frame (0: loop off)
   --oog-defer off|strings|all  when the phone loop waits for the known answer (ASR_OOG_DEFER)
@@ -31,7 +32,7 @@ See asr/README.md and docs/performance/asr.md.
 `;
 const values = cliArgs('bench:asr', HELP, {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' }, 'command-prior': { type: 'string' },
 }, ['data']);
 const oogDefer = values['oog-defer'];
 if (oogDefer !== undefined && !(OOG_DEFER as readonly string[]).includes(oogDefer)) { process.stderr.write(`bench:asr: --oog-defer must be one of ${OOG_DEFER.join(', ')}\n`); process.exit(2); }
@@ -52,12 +53,12 @@ let comfortFromSpeech: boolean | undefined;
 try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
 const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, oogDefer: oogDefer as OogDefer | undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
-  biasWeight: num(values.bias), fillerWeight: num(values.filler), workers: num(values.workers),
+  biasWeight: num(values.bias), commandPrior: num(values['command-prior']), fillerWeight: num(values.filler), workers: num(values.workers),
 });
 if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
 else {
   const f = (x: unknown): string => (typeof x === 'number' ? x.toFixed(4) : typeof x === 'object' ? JSON.stringify(x) : String(x));
   for (const [k, v] of Object.entries(r)) if (k !== 'speakers') process.stdout.write(`${k.padEnd(20)} ${f(v)}\n`);
-  process.stdout.write('\nspeaker      si      check_acc check_fa sd3     fused   free    chk_acc_enr chk_fa_enr pin     pin_enr\n');
-  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.sd3)} ${f(s.fused)} ${f(s.free)} ${f(s.checkAcceptEnrolled)} ${f(s.checkFalseAcceptEnrolled)} ${f(s.pin)} ${f(s.pinEnrolled)}\n`);
+  process.stdout.write('\nspeaker      si      check_acc check_fa fa_far  sd3     fused   free    chk_acc_enr chk_fa_enr pin     pin_enr\n');
+  for (const s of r.speakers as SpeakerRow[]) process.stdout.write(`${s.speaker.padEnd(12)} ${f(s.si)} ${f(s.checkAccept)} ${f(s.checkFalseAccept)} ${f(s.checkFalseAcceptFar)} ${f(s.sd3)} ${f(s.fused)} ${f(s.free)} ${f(s.checkAcceptEnrolled)} ${f(s.checkFalseAcceptEnrolled)} ${f(s.pin)} ${f(s.pinEnrolled)}\n`);
 }

@@ -11,6 +11,8 @@ import type { LoopPhones } from '../rescore.ts';
 export interface EvalOptions {
   data: string; oog?: string; limitPerSpeaker?: number; checkTrials?: number; workers?: number;
   biasWeight?: number; fillerWeight?: number; seed?: number;
+  /** The grammar's command prior (engine default when undefined). */
+  commandPrior?: number;
   /** Free digit strings per speaker (default: checkTrials). */
   freeTrials?: number;
   decoderConfig?: Record<string, number | string | boolean>;
@@ -62,10 +64,10 @@ export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expec
   return r;
 }
 
-async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]!); } }));
+  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]!, i); } }));
   return out;
 }
 
@@ -95,7 +97,7 @@ export function balanced(takes: Take[], n: number): Take[] {
 }
 
 export interface SpeakerRow {
-  speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; sd3: number; fused: number; n: number;
+  speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; checkFalseAcceptFar: number; sd3: number; fused: number; n: number;
   /** Check strings from takes not used for enrollment, recognised with the operator's templates. */
   checkAcceptEnrolled: number; checkFalseAcceptEnrolled: number;
 }
@@ -117,7 +119,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { biasWeight: o.biasWeight ?? 8, fillerWeight: o.fillerWeight ?? 0 } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }) } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -148,6 +150,10 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     const trials = checkTrials(mine, o.checkTrials ?? 100, rand);
     const acc = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }));
     const fa = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }));
+    // a picker at the wrong slot: the expected string differs in every digit (own random stream)
+    const xrand = rng((o.seed ?? 7) * 13 + si_);
+    const far = trials.map((t) => [...t.said].map((d) => String((Number(d) + 1 + Math.floor(xrand() * 9)) % 10)).join(''));
+    const faFar = await pool(trials, conc, (t, i) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: far[i]!, commands: CMDS }));
     // the same check strings for an enrolled operator (templates fused in), built from held-out takes only
     const erand = rng((o.seed ?? 7) * 7919 + si_);
     const eTrials = checkTrials(test, o.checkTrials ?? 100, erand);
@@ -177,6 +183,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       free: freeRes.filter((r, i) => r?.status === 'match' && r.text === free[i]!.said).length / free.length,
       checkAccept: acc.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.said).length / trials.length,
       checkFalseAccept: fa.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.other).length / trials.length,
+      checkFalseAcceptFar: faFar.filter((r, i) => r?.status === 'match' && r.text === far[i]).length / trials.length,
       checkAcceptEnrolled: eAcc.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.said).length / eTrials.length,
       checkFalseAcceptEnrolled: eFa.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.other).length / eTrials.length,
       pin: pinOk(pinSi), pinEnrolled: pinOk(pinEnr),
@@ -207,7 +214,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
   resultMs.sort((a, b) => a - b);
   return {
-    si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'),
+    si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'), check_false_accept_far: mean('checkFalseAcceptFar'),
     check_accept_enrolled: mean('checkAcceptEnrolled'), check_false_accept_enrolled: mean('checkFalseAcceptEnrolled'),
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),

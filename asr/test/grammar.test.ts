@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compileGrammar, interpret, partialEndsEarly, partialIsKnown, GrammarError, numberWords } from '../grammar.ts';
+import { compileGrammar, interpret, jsgfWeight, partialEndsEarly, partialIsKnown, GrammarError, numberWords } from '../grammar.ts';
 import type { Expectation } from '../types.ts';
 
 const cmds = ['repeat', 'say again', 'how much more'];
@@ -19,8 +19,23 @@ t.test('expected-answer bias keeps the expected string and every one-digit neigh
   t.match(g.jsgf, /\(four nine\)/);
   t.match(g.jsgf, /\(zero two\)/);
   t.notMatch(g.jsgf, /\(zero nine\)/, 'two digits away is left out');
+  t.match(g.jsgf, /<answer> = \/1\/ \(four two\) \| \/1\/ <near>;/, 'the expected string is its own weighted branch');
+  t.notMatch(g.jsgf, /<near> = [^;]*\(four two\)/, 'and not among its neighbours');
+  t.match(compileGrammar({ kind: 'digits', length: 2, expected: '42', commands: [] }, { biasWeight: 1e6 }).jsgf, /<answer> = \/1000000\/ \(four two\)/);
   const free = compileGrammar({ kind: 'digits', length: 2, expected: '42', commands: [] }, { biasWeight: 0 });
   t.match(free.jsgf, /<answer> = <d> <d>;/);
+});
+
+t.test('weights: plain decimals (the JSGF lexer takes no exponent); the command prior weights the command branch', async (t) => {
+  t.same([8, 1e6, 1e-12, 2.5, 0.125, 1e-40].map(jsgfWeight), ['8', '1000000', '0.000000000001', '2.5', '0.125', '0.000000000000000000000000000001']);
+  for (const bad of [0, -1, Number.NaN, Infinity]) t.throws(() => jsgfWeight(bad), { code: 'ASR_BAD_EXPECTATION' });
+  const e: Expectation = { kind: 'digits', length: 1, commands: cmds };
+  t.match(compileGrammar(e).jsgf, /public <r> = <answer> \| <cmd>;/, 'prior 1: no weights');
+  t.match(compileGrammar(e, { commandPrior: 1e-12 }).jsgf, /public <r> = \/1\/ <answer> \| \/0\.000000000001\/ <cmd>;/);
+  t.match(compileGrammar({ kind: 'digits', length: 1, commands: [] }, { commandPrior: 1e-12 }).jsgf, /public <r> = <answer>;/, 'no commands, no branch');
+  const g = compileGrammar(e, { commandPrior: 1e-12, fillerWeight: 1e-6 });
+  t.match(g.jsgf, /public <r> = \/1\/ \(\/1\/ <answer> \| \/0\.000000000001\/ <cmd>\) \| \/0\.000001\/ <filler>;/);
+  t.notOk(g.words.some((w) => /^[0-9.]+$/.test(w)), 'weights are not words');
 });
 
 t.test('numbers, yes/no, choice, ready, freeDigits compile', async (t) => {
