@@ -15,7 +15,7 @@ import { decide, deferredLoopWords, expectedWords, DEFAULT_DECIDE, type DecideOp
 import { Lru } from './lru.ts';
 import { TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
 import { resample } from './audio.ts';
-import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
+import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
@@ -64,7 +64,7 @@ export class AsrEngine implements StreamHost {
   private readonly sessionCmn: Lru<string, Float32Array>;
 
   private constructor(private readonly opts: AsrEngineOptions, private readonly vad: VadClient, private readonly workers: WorkerHandle[]) {
-    this.grammarOptions = { biasWeight: DEFAULT_BIAS_WEIGHT, fillerWeight: 0, commandPrior: DEFAULT_COMMAND_PRIOR, ...opts.grammar };
+    this.grammarOptions = { biasWeight: DEFAULT_BIAS_WEIGHT, numberBiasWeight: DEFAULT_NUMBER_BIAS_WEIGHT, fillerWeight: 0, commandPrior: DEFAULT_COMMAND_PRIOR, ...opts.grammar };
     this.si = opts.si !== false;
     this.decideOpts = { ...DEFAULT_DECIDE, ...opts.decide };
     this.endpoint = { ...DEFAULT_ENDPOINT, ...opts.endpoint };

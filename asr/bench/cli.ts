@@ -18,6 +18,7 @@ Evaluates recognition on labelled WAVs named DIGIT_SPEAKER_TAKE.wav (8 kHz as in
   --workers N                recogniser threads (default: the engine's)
   --bias W / --filler W      grammar: expected-answer weight / filler weight
   --command-prior P          grammar: the commands' prior against the answer (default: the engine's)
+  --number-bias W            grammar: an expected quantity's weight against the other numbers (default: the engine's)
   --margin M                 expected answer accepted within M of the winner's path score
   --oog-threshold T          phone-loop rejection threshold per frame (0: loop off)
   --oog-defer off|strings|all  when the phone loop waits for the known answer (ASR_OOG_DEFER)
@@ -32,7 +33,7 @@ See asr/README.md and docs/performance/asr.md.
 `;
 const values = cliArgs('bench:asr', HELP, {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' }, 'command-prior': { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' }, 'command-prior': { type: 'string' }, 'number-bias': { type: 'string' },
 }, ['data']);
 const oogDefer = values['oog-defer'];
 if (oogDefer !== undefined && !(OOG_DEFER as readonly string[]).includes(oogDefer)) { process.stderr.write(`bench:asr: --oog-defer must be one of ${OOG_DEFER.join(', ')}\n`); process.exit(2); }
@@ -53,7 +54,7 @@ let comfortFromSpeech: boolean | undefined;
 try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
 const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, oogDefer: oogDefer as OogDefer | undefined,
   data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
-  biasWeight: num(values.bias), commandPrior: num(values['command-prior']), fillerWeight: num(values.filler), workers: num(values.workers),
+  biasWeight: num(values.bias), commandPrior: num(values['command-prior']), numberBiasWeight: num(values['number-bias']), fillerWeight: num(values.filler), workers: num(values.workers),
 });
 if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
 else {

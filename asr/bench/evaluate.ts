@@ -11,8 +11,8 @@ import type { LoopPhones } from '../rescore.ts';
 export interface EvalOptions {
   data: string; oog?: string; limitPerSpeaker?: number; checkTrials?: number; workers?: number;
   biasWeight?: number; fillerWeight?: number; seed?: number;
-  /** The grammar's command prior (engine default when undefined). */
-  commandPrior?: number;
+  /** The grammar's command prior and quantity bias (engine defaults when undefined). */
+  commandPrior?: number; numberBiasWeight?: number;
   /** Free digit strings per speaker (default: checkTrials). */
   freeTrials?: number;
   decoderConfig?: Record<string, number | string | boolean>;
@@ -97,7 +97,7 @@ export function balanced(takes: Take[], n: number): Take[] {
 }
 
 export interface SpeakerRow {
-  speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; checkFalseAcceptFar: number; sd3: number; fused: number; n: number;
+  speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; checkFalseAcceptFar: number; qtyAccept: number; qtyFalseAccept: number; sd3: number; fused: number; n: number;
   /** Check strings from takes not used for enrollment, recognised with the operator's templates. */
   checkAcceptEnrolled: number; checkFalseAcceptEnrolled: number;
 }
@@ -119,7 +119,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }) } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -154,6 +154,17 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     const xrand = rng((o.seed ?? 7) * 13 + si_);
     const far = trials.map((t) => [...t.said].map((d) => String((Number(d) + 1 + Math.floor(xrand() * 9)) % 10)).join(''));
     const faFar = await pool(trials, conc, (t, i) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: far[i]!, commands: CMDS }));
+    // quantities (number 0..999 with the expected quantity, as the picking flow asks): one digit
+    // 1–9 said, expected = said, and expected = another (a short pick said); own random stream
+    const qrand = rng((o.seed ?? 7) * 17 + si_);
+    const qtys = Array.from({ length: o.checkTrials ?? 100 }, () => {
+      const ones = mine.filter((t) => t.digit > 0);
+      const t = ones[Math.floor(qrand() * ones.length)]!;
+      return { audio: t.audio, said: t.digit, other: 1 + ((t.digit + Math.floor(qrand() * 8)) % 9) };
+    });
+    const qtyE = (q: number): Expectation => ({ kind: 'number', min: 0, max: 999, expected: q, commands: CMDS });
+    const qAcc = await pool(qtys, conc, (t) => recognise(si, t.audio, qtyE(t.said)));
+    const qFa = await pool(qtys, conc, (t) => recognise(si, t.audio, qtyE(t.other)));
     // the same check strings for an enrolled operator (templates fused in), built from held-out takes only
     const erand = rng((o.seed ?? 7) * 7919 + si_);
     const eTrials = checkTrials(test, o.checkTrials ?? 100, erand);
@@ -183,6 +194,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       free: freeRes.filter((r, i) => r?.status === 'match' && r.text === free[i]!.said).length / free.length,
       checkAccept: acc.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.said).length / trials.length,
       checkFalseAccept: fa.filter((r, i) => r?.status === 'match' && r.text === trials[i]!.other).length / trials.length,
+      qtyAccept: qAcc.filter((r, i) => r?.status === 'match' && r.text === String(qtys[i]!.said)).length / qtys.length,
+      qtyFalseAccept: qFa.filter((r, i) => r?.status === 'match' && r.text === String(qtys[i]!.other)).length / qtys.length,
       checkFalseAcceptFar: faFar.filter((r, i) => r?.status === 'match' && r.text === far[i]).length / trials.length,
       checkAcceptEnrolled: eAcc.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.said).length / eTrials.length,
       checkFalseAcceptEnrolled: eFa.filter((r, i) => r?.status === 'match' && r.text === eTrials[i]!.other).length / eTrials.length,
@@ -214,7 +227,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
   resultMs.sort((a, b) => a - b);
   return {
-    si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'), check_false_accept_far: mean('checkFalseAcceptFar'),
+    si_digit_accuracy: mean('si'), check_accept: mean('checkAccept'), check_false_accept: mean('checkFalseAccept'), check_false_accept_far: mean('checkFalseAcceptFar'), qty_accept: mean('qtyAccept'), qty_false_accept: mean('qtyFalseAccept'),
     check_accept_enrolled: mean('checkAcceptEnrolled'), check_false_accept_enrolled: mean('checkFalseAcceptEnrolled'),
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),
