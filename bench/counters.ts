@@ -27,7 +27,10 @@ export interface TurnRecordB {
 
 export interface NodeStats { n: number; correct: number; wrong: number; nomatch: number; first_n: number; first_correct: number }
 
-export interface TurnSink { turn(t: TurnRecordB): void }
+/** An answer that got no prompt back within the turn timeout (the picker says it again). */
+export interface TimeoutRecord { at: number; node: string; said: string; sources: string[]; typed: boolean }
+
+export interface TurnSink { turn(t: TurnRecordB): void; timeout(t: TimeoutRecord): void }
 
 export class Counters {
   connecting = 0;
@@ -75,7 +78,7 @@ export class TurnStats implements TurnSink {
   byNode = new Map<string, NodeStats>();
   private window: Array<{ t: number; ok: boolean }> = [];
   /** The first `keep` measured turns, for turns.jsonl (what was said, what was understood). */
-  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; src: string[]; next: string }> = [];
+  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; src: string[]; next: string } | { t: number; node: string; said: string; typed: boolean; src: string[]; timeout: true }> = [];
   keep = 20000;
 
   /** Forgets everything (the ramp and warm-up are not measured). */
@@ -87,6 +90,11 @@ export class TurnStats implements TurnSink {
     this.byNode = new Map();
     this.window = [];
     this.log.length = 0;
+  }
+
+  /** Logged in turns.jsonl (`timeout: true`); counted by Counters.timeouts, not in the turn figures. */
+  timeout(t: TimeoutRecord): void {
+    if (this.log.length < this.keep) this.log.push({ t: Math.round(t.at), node: t.node, said: t.said, typed: t.typed, src: t.sources, timeout: true });
   }
 
   turn(t: TurnRecordB): void {

@@ -297,6 +297,7 @@ export class SimDevice {
         }
         if (now >= this.wakeAt) {
           this.o.counters.timeouts += 1;
+          if (this.answer) this.o.turns.timeout({ at: now, node: this.lastPrompt?.node ?? '', said: this.answer.say, sources: this.answer.keypad ? [] : this.utt?.sources ?? [], typed: this.answer.keypad === true });
           // say it again after a short pause
           this.st = St.Listening;
           this.wakeAt = now + 1000;

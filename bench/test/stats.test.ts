@@ -65,5 +65,9 @@ t.test('turn stats: retries after a reprompt count in accuracy, not in first-att
   t.equal(ts.accuracyFirst(), 0 / 2, 'first attempts: each string once');
   turn('42', false, '42'); turn(null, false, '42');
   t.same(ts.byNode.get('picking.checkDigits'), { n: 7, correct: 2, wrong: 4, nomatch: 1, first_n: 4, first_correct: 1 });
-  t.equal(ts.log[1]!.retry, true, 'turns.jsonl says which answers were retries');
+  t.match(ts.log[1], { retry: true }, 'turns.jsonl says which answers were retries');
+  const n = ts.turns;
+  ts.timeout({ at: 5, node: 'picking.checkDigits', said: '51', sources: ['5_x_1', '1_x_2'], typed: false });
+  t.equal(ts.turns, n, 'a timeout is not a turn');
+  t.match(ts.log.at(-1), { node: 'picking.checkDigits', said: '51', timeout: true }, 'but turns.jsonl shows it');
 });
