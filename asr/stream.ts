@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ASR_RATE, Resampler } from './audio.ts';
-import { Endpointer, WIN } from './endpointer.ts';
+import { Endpointer, WIN, WIN_MS } from './endpointer.ts';
 import { compileGrammar, partialEndsEarly, partialIsKnown, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
 import type { AsrResult, BusyEvent, EndpointSettings, EndReason, Expectation, Language } from './types.ts';
 
@@ -67,11 +67,16 @@ const WARM_WINDOWS = 8;
  * Level normalisation of what Silero sees (the decoder and templates get the audio unchanged):
  * quiet speech (peaks near −24 dBFS, measured on fsdd-dev) kept Silero's probability under the
  * threshold, so the utterance never started. The VAD input is lifted towards a −12 dBFS peak by
- * at most 4× (12 dB), following a peak envelope that rises at once and halves over ~5 s.
+ * at most 4× (12 dB), following a peak envelope that rises at once and halves every
+ * LEVEL_HALF_LIFE_MS of stream time — wall time across the gaps of a gated device, which sends
+ * only its speech: when the envelope decayed only with audio received, a loud word ("ready")
+ * kept the gain at 1 for minutes of a gated session and a quiet speaker's next answers never
+ * started (bench: 6 % of answers at 300 pickers, all of the quiet speaker, got no reply;
+ * docs/performance/asr.md round 11).
  */
 const VAD_TARGET_PEAK = 0.25;
 const VAD_MAX_GAIN = 4;
-const LEVEL_DECAY = 0.5 ** (32 / 5000);
+const LEVEL_HALF_LIFE_MS = 2000;
 
 export class StreamImpl extends EventEmitter implements AsrStream {
   readonly vadSlot: number;
@@ -80,8 +85,9 @@ export class StreamImpl extends EventEmitter implements AsrStream {
   private winFill = 0;
   /** Windows in order, each waiting for its probability. */
   readonly pending: { x: Float32Array; prob: number | null; at: number; warm?: boolean; gain: number }[] = [];
-  /** Peak envelope of the input (see VAD_TARGET_PEAK). */
+  /** Peak envelope of the input (see VAD_TARGET_PEAK), and when it was last updated (ms, wall clock). */
   private level = 0;
+  private levelAt = 0;
   /** Last plainly silent windows: replayed to Silero before the next loud one (its state needs the lead-in). */
   private gated: Float32Array[] = [];
   private expectation: Expectation | null = null;
@@ -143,11 +149,13 @@ export class StreamImpl extends EventEmitter implements AsrStream {
         this.winFill = 0;
         let e = 0, pk = 0;
         for (let i = 0; i < WIN; i++) { const v = w[i]!; e += v * v; if (v > pk) pk = v; else if (-v > pk) pk = -v; }
-        this.level = Math.max(pk, this.level * LEVEL_DECAY);
+        const at = performance.now();
+        // Decay over the window's own audio or the wall time since the last one, whichever is longer.
+        this.level = Math.max(pk, this.level * 0.5 ** (Math.max(WIN_MS, at - this.levelAt) / LEVEL_HALF_LIFE_MS));
+        this.levelAt = at;
         const gain = Math.min(VAD_MAX_GAIN, Math.max(1, VAD_TARGET_PEAK / Math.max(this.level, 1e-6)));
         // A cheap gate may only skip windows that are plainly silent; Silero decides the rest.
         const silent = Math.sqrt(e / WIN) < GATE;
-        const at = performance.now();
         if (silent) {
           this.gated.push(w);
           if (this.gated.length > WARM_WINDOWS) this.gated.shift();
