@@ -22,7 +22,7 @@ async function say(s: ReturnType<AsrEngine['createStream']>, x: Float32Array): P
   const all = new Float32Array(x.length + 16 * 300);
   all.set(x);
   for (let i = 0; i < all.length; i += 320) {
-    s.pushFloat(all.slice(i, i + 320));
+    s.pushFrame(Int16Array.from(all.subarray(i, i + 320), (v) => Math.round(v * 32767)));
     if ((i / 320) % 5 === 4) await sleep(50);
   }
 }
