@@ -25,8 +25,10 @@ t.test('real-speech floors', async (t) => {
   // Since 009f666 the subsample holds every digit (it was the first files: zeros only at this
   // size, where si read 0.98 against this floor of 0.8). On all ten digits it measured 0.7875 and
   // 0.8125 (two fresh-clone CI runs, 2026-12-01): the floor is re-set under that, not weakened.
-  t.ok(r.si_digit_accuracy! >= 0.74, `si_digit_accuracy ${r.si_digit_accuracy}`);
-  t.ok(r.check_accept! >= 0.6, `check_accept ${r.check_accept}`);
+  // Round 11 (grammar priors) measured si 0.85 and check_accept 0.81 on this subsample (2026-12-04):
+  // the floors rise to keep that gain (0.74 / 0.6 before).
+  t.ok(r.si_digit_accuracy! >= 0.78, `si_digit_accuracy ${r.si_digit_accuracy}`);
+  t.ok(r.check_accept! >= 0.7, `check_accept ${r.check_accept}`);
   t.ok(r.check_false_accept! <= 0.1, `check_false_accept ${r.check_false_accept}`);
   t.ok(r.sd3_accuracy! >= 0.8, `sd3_accuracy ${r.sd3_accuracy}`);
   t.ok(r.fused_accuracy! >= 0.85, `fused_accuracy ${r.fused_accuracy}`);
@@ -34,6 +36,10 @@ t.test('real-speech floors', async (t) => {
   t.ok(r.check_accept_enrolled! >= 0.8, `check_accept_enrolled ${r.check_accept_enrolled}`);
   t.ok(r.check_false_accept_enrolled! <= 0.1, `check_false_accept_enrolled ${r.check_false_accept_enrolled}`);
   t.ok(r.false_rejection! <= 0.1, `false_rejection ${r.false_rejection}`);
+  // quantities with the expected value known (asr.md round 11: 0.955 / 0.005 on the full set)
+  t.ok(r.qty_accept! >= 0.8, `qty_accept ${r.qty_accept}`);
+  t.ok(r.qty_false_accept! <= 0.1, `qty_false_accept ${r.qty_false_accept}`);
+  t.ok(r.check_false_accept_far! <= 0.05, `check_false_accept_far ${r.check_false_accept_far}`);
   // measured on this subsample: free strings 0.71 (insertion penalties), OOG 0.60 (phone loop)
   t.ok(r.free_string_accuracy! >= 0.6, `free_string_accuracy ${r.free_string_accuracy}`);
   // 4-digit PINs: 0.765 alone, 0.945 for the enrolled operator on the 50-trial subsample (round 5)
