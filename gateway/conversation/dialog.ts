@@ -11,6 +11,12 @@ import type { Conversation, SessionContext } from '../device/session.ts';
 import type { VoiceChannel, VoiceResult } from './voice.ts';
 import { sessionSettings, siteScope, toDialogConfidence, type SessionSiteSettings, type SiteSettings } from '../site-settings.ts';
 
+/**
+ * How long after the device's gate closed on speech the recogniser never heard the dialog waits
+ * before it counts a no-input (and asks again): a late start of the recogniser clears it first.
+ */
+export const UNHEARD_SPEECH_MS = 2000;
+
 export interface DialogConversationDeps {
   runtime: DialogRuntime;
   /** Opens the session's recogniser stream; null = no speech recognition (typed answers only). */
@@ -61,14 +67,16 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
   }
   const resumeState = (restored as Persisted | null)?.dialog;
 
+  /** The recogniser heard speech since the device's gate last opened (`speech_start`). */
+  let heardSinceGate = true;
   const clearNoInput = (): void => { if (noInputTimer) { clearTimeout(noInputTimer); noInputTimer = null; } };
-  const armNoInput = (): void => {
+  const armNoInput = (ms = noInputMs): void => {
     clearNoInput();
     if (noInputMs <= 0 || closed || !expectation) return;
     noInputTimer = setTimeout(() => {
       noInputTimer = null;
       ctx.enqueue('noinput', () => feed({ type: 'noinput' }));
-    }, noInputMs);
+    }, ms);
     noInputTimer.unref();
   };
 
@@ -130,7 +138,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
 
   function onVoice(r: VoiceResult): void {
     if (closed) return;
-    if (r.kind === 'speech') { clearNoInput(); return; }
+    if (r.kind === 'speech') { heardSinceGate = true; clearNoInput(); return; }
     ctx.enqueue('utterance', async () => {
       if (r.kind === 'busy') {
         ctx.error('ASR_BUSY');
@@ -188,7 +196,14 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
     async onEvent(name, value) {
       ctx.logTurn('event', { text: value === undefined ? name : `${name}=${value}` });
       if (name === 'tts_finished') armNoInput();
-      if (name === 'tts_started' || name === 'speech_start') clearNoInput();
+      // speech_start / speech_end: onGate, in order with the audio (this runs later, queued)
+      if (name === 'tts_started') clearNoInput();
+    },
+    onGate(open) {
+      if (open) { heardSinceGate = false; clearNoInput(); return; }
+      // The device's gate heard speech that the recogniser never did (too quiet for its VAD, or
+      // no recogniser): without this the picker would wait for an answer that never comes.
+      if (!heardSinceGate) armNoInput(Math.min(noInputMs, UNHEARD_SPEECH_MS));
     },
     onAudio(frame) {
       voice?.push(frame);

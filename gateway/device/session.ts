@@ -51,6 +51,11 @@ export interface Conversation {
   onEvent(name: string, value: string | number | undefined): Promise<void>;
   /** Synchronous: called for every audio frame; the frame is only valid during the call. */
   onAudio(frame: Int16Array): void;
+  /**
+   * Synchronous, in order with the audio frames: the device's speech gate opened (`speech_start`)
+   * or closed (`speech_end`). `onEvent` gets the same events later, through the session's queue.
+   */
+  onGate?(open: boolean): void;
   close(reason: string): Promise<void>;
 }
 

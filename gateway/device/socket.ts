@@ -171,6 +171,7 @@ export class DeviceSocketServer {
       case 'event': {
         if (!session.takeCseq(msg.cseq)) return;
         const { name, value } = msg;
+        if (name === 'speech_start' || name === 'speech_end') session.conversation?.onGate?.(name === 'speech_start');
         if (!session.enqueue('event', () => session.conversation!.onEvent(name, value))) session.error('ASR_BUSY');
         return;
       }

@@ -63,3 +63,24 @@ t.test("a site's language and barge-in apply to its new sessions", async (t) => 
   t.equal(first.text, 'Назовите ваш номер оператора.');
   t.equal(first.bargeIn, false, 'no barge-in at this site');
 });
+
+t.test('speech the device heard and the recogniser did not gets a reprompt soon, not silence', async (t) => {
+  // No recogniser here (SPEECH false): the device's gate opens and closes on speech nobody hears.
+  const d = await deviceAtSite(t, [], { NO_INPUT_MS: '600000' });
+  const first = await d.waitFor('prompt');
+  d.send({ type: 'event', cseq: 1, name: 'tts_finished' });
+  d.send({ type: 'event', cseq: 2, name: 'speech_start' });
+  d.send({ type: 'event', cseq: 3, name: 'speech_end' });
+  const t0 = Date.now();
+  const again = await d.waitFor('prompt', (p) => p.seq > first.seq, 6000);
+  t.equal(again.node, first.node, 'the same question again (a no-input)');
+  t.ok(Date.now() - t0 < 4000, `within ${Date.now() - t0} ms, not the site's 10-minute no-input`);
+});
+
+t.test('an open gate keeps the no-input away until it closes', async (t) => {
+  const d = await deviceAtSite(t, [['asr.noInputTimeoutMs', 'int', '1500']]);
+  const first = await d.waitFor('prompt');
+  d.send({ type: 'event', cseq: 1, name: 'tts_finished' });
+  d.send({ type: 'event', cseq: 2, name: 'speech_start' });
+  await t.rejects(d.waitFor('prompt', (p) => p.seq > first.seq, 2500), 'no reprompt while the picker speaks');
+});
