@@ -4,7 +4,7 @@ import { int, num, bool, oneOf } from './define.ts';
 export const asr = {
   workers: int('ASR_WORKERS', 0, 'Recogniser worker threads (0 = cores − 1 from 3 cores, every core on 1–2; measured in docs/performance/bench.md)', 0, 64),
   decodersPerWorker: int('ASR_DECODERS_PER_WORKER', 24, 'SoundSwallower decoders per worker (~13 MB each with its phone-loop decoder; concurrent utterances). An utterance holds its decoder from the start of speech to its result, and one that waits for a decoder is decoded only when it ends, so it cannot end early. 300 pickers at 10 % duty on 2 workers hold up to 40 at once: 16 per worker collapsed (168 ASR_BUSY, gap p95 1.6 s), 24 carried them with 0 errors (gap p95 348 ms), RSS 1.08 -> 1.37 GB; the engine loads in 4.6 s instead of 2.2 s with 8 (docs/performance/bench.md)', 1, 64),
-  maxQueue: int('ASR_MAX_QUEUE', 32, 'Utterances that may wait for a decoder before answers are "busy"', 0, 10000),
+  maxQueue: int('ASR_MAX_QUEUE', 96, 'Utterances that may wait for a decoder before answers are "busy". 300 pickers starting together (connected in 3 s, first answers within seconds of each other) overflowed 32: 17-91 ASR_BUSY in the start burst; 96 absorbed it (0) in one run (docs/performance/bench.md 2026-12-04)', 0, 10000),
   maxStreams: int('ASR_MAX_STREAMS', 1024, 'Most open recognition streams (VAD state is preallocated)', 1, 100000),
   vadMaxBatch: int('ASR_VAD_MAX_BATCH', 64, 'Most stream windows in one Silero VAD run', 1, 1024),
   maxVadLagMs: int('ASR_MAX_VAD_LAG_MS', 1500, 'VAD lag behind real time above which new utterances get "busy"', 100, 60000),
