@@ -26,7 +26,7 @@ export function openAsrChannel(engine: AsrEngine, ctx: SessionContext, onResult:
       if (ctx.log.isLevelEnabled('debug')) {
         const t = r.timing;
         ctx.log.debug({
-          status: r.status, text: r.status === 'match' ? r.text : r.hypothesis, confidence: r.confidence, endedBy: t.endedBy,
+          status: r.status, text: r.status === 'match' ? r.text : r.hypothesis, ...(r.status === 'nomatch' ? { reason: r.reason } : {}), confidence: r.confidence, endedBy: t.endedBy,
           speechMs: Math.round(t.speechEndMs - t.speechStartMs), resultMs: Math.round(t.resultMs), finalMs: t.finalMs === undefined ? undefined : Math.round(t.finalMs),
         }, 'recognition result');
       }
