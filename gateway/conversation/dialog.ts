@@ -69,7 +69,9 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
 
   /** The recogniser heard speech since the device's gate last opened (`speech_start`). */
   let heardSinceGate = true;
-  const clearNoInput = (): void => { if (noInputTimer) { clearTimeout(noInputTimer); noInputTimer = null; } };
+  /** The pending no-input is the short one of speech nobody heard (a queued `tts_finished` keeps it). */
+  let unheardPending = false;
+  const clearNoInput = (): void => { unheardPending = false; if (noInputTimer) { clearTimeout(noInputTimer); noInputTimer = null; } };
   const armNoInput = (ms = noInputMs): void => {
     clearNoInput();
     if (noInputMs <= 0 || closed || !expectation) return;
@@ -195,7 +197,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
     },
     async onEvent(name, value) {
       ctx.logTurn('event', { text: value === undefined ? name : `${name}=${value}` });
-      if (name === 'tts_finished') armNoInput();
+      if (name === 'tts_finished' && !unheardPending) armNoInput();
       // speech_start / speech_end: onGate, in order with the audio (this runs later, queued)
       if (name === 'tts_started') clearNoInput();
     },
@@ -203,7 +205,7 @@ export function createDialogConversation(deps: DialogConversationDeps, ctx: Sess
       if (open) { heardSinceGate = false; clearNoInput(); return; }
       // The device's gate heard speech that the recogniser never did (too quiet for its VAD, or
       // no recogniser): without this the picker would wait for an answer that never comes.
-      if (!heardSinceGate) armNoInput(Math.min(noInputMs, UNHEARD_SPEECH_MS));
+      if (!heardSinceGate) { armNoInput(Math.min(noInputMs, UNHEARD_SPEECH_MS)); unheardPending = noInputTimer !== null; }
     },
     onAudio(frame) {
       voice?.push(frame);

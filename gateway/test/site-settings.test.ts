@@ -68,9 +68,11 @@ t.test('speech the device heard and the recogniser did not gets a reprompt soon,
   // No recogniser here (SPEECH false): the device's gate opens and closes on speech nobody hears.
   const d = await deviceAtSite(t, [], { NO_INPUT_MS: '600000' });
   const first = await d.waitFor('prompt');
-  d.send({ type: 'event', cseq: 1, name: 'tts_finished' });
+  d.send({ type: 'event', cseq: 1, name: 'tts_started' });
   d.send({ type: 'event', cseq: 2, name: 'speech_start' });
   d.send({ type: 'event', cseq: 3, name: 'speech_end' });
+  // a late tts_finished (the prompt barged in) must not trade the short wait for the long one
+  d.send({ type: 'event', cseq: 4, name: 'tts_finished' });
   const t0 = Date.now();
   const again = await d.waitFor('prompt', (p) => p.seq > first.seq, 6000);
   t.equal(again.node, first.node, 'the same question again (a no-input)');
