@@ -1,7 +1,7 @@
 /**
  * Command-line parsing shared by the asr benchmarks and diagnostics: `--help` prints the script's
  * usage and exits 0; an unknown option, a missing value or a missing required option prints the
- * problem and the usage and exits 2 (never a stack trace).
+ * problem and the usage and exits 2 (never a stack trace). `cliNumber` checks a numeric option.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -22,4 +22,15 @@ export function cliArgs<O extends Options, R extends keyof O & string = never>(n
   if (values.help) { process.stdout.write(help); process.exit(0); }
   for (const k of required) if (values[k] === undefined) fail(`--${k} is required`);
   return values as Values<O> & { [K in R]: string };
+}
+
+/** A non-negative number option (`integer`: a whole one), `dflt` when absent; otherwise the problem and the usage, exit 2. */
+export function cliNumber(name: string, help: string, flag: string, v: string | undefined, dflt?: number, integer = false): number | undefined {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    process.stderr.write(`${name}: --${flag} expected a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}\n\n${help}`);
+    process.exit(2);
+  }
+  return n;
 }

@@ -1,5 +1,5 @@
 /** `npm run bench:asr -- --data DIR [options]`: recognition accuracy and cost (options: HELP below, or `--help`). */
-import { cliArgs } from './cli-args.ts';
+import { cliArgs, cliNumber } from './cli-args.ts';
 import { evaluate, type SpeakerRow } from './evaluate.ts';
 import { fliteAvailable, parseDecoderArg, parseLoopPhonesArg, parseOnOff } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
@@ -35,26 +35,21 @@ const values = cliArgs('bench:asr', HELP, {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
   limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'oog-defer': { type: 'string' }, 'command-prior': { type: 'string' }, 'number-bias': { type: 'string' },
 }, ['data']);
+const num = (flag: string, v: string | undefined): number | undefined => cliNumber('bench:asr', HELP, flag, v);
 const oogDefer = values['oog-defer'];
 if (oogDefer !== undefined && !(OOG_DEFER as readonly string[]).includes(oogDefer)) { process.stderr.write(`bench:asr: --oog-defer must be one of ${OOG_DEFER.join(', ')}\n`); process.exit(2); }
 if (!values.oog && !fliteAvailable()) {
   process.stderr.write('bench:asr: the built-in out-of-grammar set is synthesised with flite, which is not installed (apt-get install -y flite), or pass --oog DIR\n');
   process.exit(2);
 }
-const num = (s?: string): number | undefined => {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || n < 0) { process.stderr.write(`bench:asr: expected a non-negative number, got ${JSON.stringify(s)}\n\n${HELP}`); process.exit(2); }
-  return n;
-};
 let decoderConfig: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> | undefined;
 let loopPhones: LoopPhones | undefined;
 let comfortFromSpeech: boolean | undefined;
 try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
-const r = await evaluate({ freeTrials: num(values.free), expectedMargin: num(values.margin), oogThreshold: num(values['oog-threshold']), checkTemplateRatio: num(values['check-ratio']), connectedMargin: num(values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, oogDefer: oogDefer as OogDefer | undefined,
-  data: values.data, oog: values.oog, limitPerSpeaker: num(values.limit), checkTrials: num(values.trials),
-  biasWeight: num(values.bias), commandPrior: num(values['command-prior']), numberBiasWeight: num(values['number-bias']), fillerWeight: num(values.filler), workers: num(values.workers),
+const r = await evaluate({ freeTrials: num('free', values.free), expectedMargin: num('margin', values.margin), oogThreshold: num('oog-threshold', values['oog-threshold']), checkTemplateRatio: num('check-ratio', values['check-ratio']), connectedMargin: num('connected-margin', values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, oogDefer: oogDefer as OogDefer | undefined,
+  data: values.data, oog: values.oog, limitPerSpeaker: num('limit', values.limit), checkTrials: num('trials', values.trials),
+  biasWeight: num('bias', values.bias), commandPrior: num('command-prior', values['command-prior']), numberBiasWeight: num('number-bias', values['number-bias']), fillerWeight: num('filler', values.filler), workers: num('workers', values.workers),
 });
 if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
 else {

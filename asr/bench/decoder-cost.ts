@@ -14,18 +14,15 @@ import createModule from 'soundswallower';
 import type { Decoder } from 'soundswallower';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliArgs, cliNumber } from './cli-args.ts';
 import { performance } from 'node:perf_hooks';
 import { createDecoder, createLoopDecoder, LOOP_FAST, PHONES, REDUCED_LOOP_PHONES } from '../rescore.ts';
 import { DIGIT_WORDS } from '../grammar.ts';
 import { loadDigits } from './corpus.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, speaker: { type: 'string' }, takes: { type: 'string' }, reps: { type: 'string' }, help: { type: 'boolean' } } });
-if (values.help || !values.data) {
-  process.stderr.write('usage: npm run bench:asr-decoder -- --data DIR [--speaker S (default: the first)] [--takes N (40)] [--reps N (2)]\n');
-  process.exit(values.help ? 0 : 2);
-}
-const takes = Number(values.takes ?? 40), reps = Number(values.reps ?? 2);
+const HELP = 'usage: npm run bench:asr-decoder -- --data DIR [--speaker S (default: the first)] [--takes N (40)] [--reps N (2)]\n';
+const values = cliArgs('bench:asr-decoder', HELP, { data: { type: 'string' }, speaker: { type: 'string' }, takes: { type: 'string' }, reps: { type: 'string' } }, ['data']);
+const takes = cliNumber('bench:asr-decoder', HELP, 'takes', values.takes, 40, true)!, reps = cliNumber('bench:asr-decoder', HELP, 'reps', values.reps, 2, true)!;
 const all = loadDigits(values.data);
 const speaker = values.speaker ?? all[0]?.speaker;
 const mine = all.filter((t) => t.speaker === speaker).slice(0, takes);

@@ -10,7 +10,7 @@
  * trailing silence, so the latency is an upper bound on what a picker waits; compare runs, not
  * absolute values.
  */
-import { parseArgs } from 'node:util';
+import { cliArgs, cliNumber } from './cli-args.ts';
 import { performance } from 'node:perf_hooks';
 import { AsrEngine, type AsrResult, type EndReason, type Expectation } from '../index.ts';
 import { FLITE_VOICES, loadDigits, parseOnOff, rng, synth } from './corpus.ts';
@@ -39,21 +39,11 @@ const HELP = `usage: npm run diag:asr-endpoint -- --data DIR [options]
   --json                  one JSON object instead of the table
 `;
 
-const { values } = parseArgs({
-  options: {
+const values = cliArgs('diag:asr-endpoint', HELP, {
     data: { type: 'string' }, trials: { type: 'string' }, streams: { type: 'string' }, 'fixed-early-end': { type: 'string' },
     'early-ms': { type: 'string' }, 'known-ms': { type: 'string' }, 'pause-ms': { type: 'string' }, 'trailing-ms': { type: 'string' }, seed: { type: 'string' }, fast: { type: 'boolean', default: false }, workers: { type: 'string' }, decoders: { type: 'string' }, 'session-cmn': { type: 'boolean', default: false }, 'pause-flush': { type: 'string' }, ready: { type: 'boolean', default: false }, 'comfort-from-speech': { type: 'string' }, shuffle: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
-if (values.help) { process.stdout.write(HELP); process.exit(0); }
-if (!values.data) { process.stderr.write(HELP); process.exit(2); }
-const num = (v: string | undefined, name: string, dflt: number | undefined): number | undefined => {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) { process.stderr.write(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}\n`); process.exit(2); }
-  return n;
-};
+  }, ['data']);
+const num = (v: string | undefined, name: string, dflt: number | undefined): number | undefined => cliNumber('diag:asr-endpoint', HELP, name, v, dflt, true);
 const fee = values['fixed-early-end'];
 if (fee !== undefined && fee !== 'off' && fee !== 'expected' && fee !== 'all') { process.stderr.write(`--fixed-early-end must be off, expected or all, got ${JSON.stringify(fee)}\n`); process.exit(2); }
 let pauseFlush: boolean | undefined, comfortFromSpeech: boolean | undefined;

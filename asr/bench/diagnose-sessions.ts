@@ -9,17 +9,14 @@
  * `--ready`: each check string follows a flite "ready" in the same session (a voice per speaker),
  * as in the load bench, where command words are synthesised and digits recorded.
  */
-import { parseArgs } from 'node:util';
+import { cliArgs, cliNumber } from './cli-args.ts';
 import { AsrEngine } from '../index.ts';
 import { FLITE_VOICES, loadDigits, rng, synth } from './corpus.ts';
 import { recognise, checkTrials, CMDS } from './evaluate.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, n: { type: 'string' }, decoders: { type: 'string' }, ready: { type: 'boolean' }, help: { type: 'boolean' } } });
-if (values.help || !values.data) {
-  process.stderr.write('usage: npm run diag:asr-sessions -- --data DIR [--n N (60)] [--decoders K (1)] [--ready]\n');
-  process.exit(values.help ? 0 : 2);
-}
-const n = Number(values.n ?? 60);
+const HELP = 'usage: npm run diag:asr-sessions -- --data DIR [--n N (60)] [--decoders K (1)] [--ready]\n';
+const values = cliArgs('diag:asr-sessions', HELP, { data: { type: 'string' }, n: { type: 'string' }, decoders: { type: 'string' }, ready: { type: 'boolean' } }, ['data']);
+const n = cliNumber('diag:asr-sessions', HELP, 'n', values.n, 60, true)!;
 const takes = loadDigits(values.data);
 const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
 const rand = rng(7);
@@ -35,7 +32,7 @@ const orders: Array<[string, Trial[], (t: Trial) => string]> = [
 ];
 const ready = new Map(speakers.map((s, i) => [s, values.ready ? synth('ready', FLITE_VOICES[i % FLITE_VOICES.length]!) : null]));
 for (const [label, order, session] of orders) {
-  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: Number(values.decoders ?? 1), sessionCmn: true });
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: cliNumber('diag:asr-sessions', HELP, 'decoders', values.decoders, 1, true), sessionCmn: true });
   const right = new Map<string, number>();
   for (const t of order) {
     const word = ready.get(t.speaker);
