@@ -72,12 +72,22 @@ export function parseLoopPhonesArg(arg: string | undefined): LoopPhones | undefi
   return checkLoopPhones(arg.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean));
 }
 
+/** A digit other than `d`, uniform over the nine others. */
+function otherDigit(d: string, rand: () => number): string {
+  return String((Number(d) + 1 + Math.floor(rand() * 9)) % 10);
+}
+
 /** The check string one digit away from `said` (position and digit drawn from `rand`). */
 export function oneDigitOff(said: string, rand: () => number): string {
   const pos = Math.floor(rand() * said.length);
   const other = [...said];
-  other[pos] = String((Number(said[pos]) + 1 + Math.floor(rand() * 9)) % 10);
+  other[pos] = otherDigit(said[pos]!, rand);
   return other.join('');
+}
+
+/** The string with every digit changed (a picker reading another slot's check digits). */
+export function everyDigitOff(said: string, rand: () => number): string {
+  return [...said].map((d) => otherDigit(d, rand)).join('');
 }
 
 /** Deterministic PRNG for reproducible trials. */

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation, type OogDefer } from '../index.ts';
-import { loadDigits, loadOog, oneDigitOff, rng, type Take } from './corpus.ts';
+import { everyDigitOff, loadDigits, loadOog, oneDigitOff, rng, type Take } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
 
 export interface EvalOptions {
@@ -152,7 +152,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     const fa = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }));
     // a picker at the wrong slot: the expected string differs in every digit (own random stream)
     const xrand = rng((o.seed ?? 7) * 13 + si_);
-    const far = trials.map((t) => [...t.said].map((d) => String((Number(d) + 1 + Math.floor(xrand() * 9)) % 10)).join(''));
+    const far = trials.map((t) => everyDigitOff(t.said, xrand));
     const faFar = await pool(trials, conc, (t, i) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: far[i]!, commands: CMDS }));
     // quantities (number 0..999 with the expected quantity, as the picking flow asks): one digit
     // 1–9 said, expected = said, and expected = another (a short pick said); own random stream
