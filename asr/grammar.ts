@@ -50,7 +50,7 @@ export interface GrammarOptions {
   biasWeight?: number;
   /**
    * Numbers (quantities) with a known expected value: how much likelier it is than the rest of
-   * the span (default 8 here, DEFAULT_NUMBER_BIAS_WEIGHT in the engine). Measured (bench:asr
+   * the span (default DEFAULT_NUMBER_BIAS_WEIGHT; with `biasWeight` > 0 only). Measured (bench:asr
    * qty_accept / qty_false_accept, a single digit said against itself / another expected, as in a
    * short pick; asr.md round 11): 8 → 0.925 / 0, 1e3 → 0.935 / 0.005, 1e6 → 0.955 / 0.
    */
@@ -232,7 +232,7 @@ export function compileGrammar(e: Expectation, opts: GrammarOptions = {}): Compi
       if (hi < e.max) heard = { ...e, max: hi };
       for (let n = e.min; n <= hi; n++) values.push(numberWords(n).join(' '));
       if (e.expected !== undefined && bias > 0) {
-        answer = `/${jsgfWeight(opts.numberBiasWeight ?? 8)}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
+        answer = `/${jsgfWeight(opts.numberBiasWeight ?? DEFAULT_NUMBER_BIAS_WEIGHT)}/ (${numberWords(e.expected).join(' ')}) | /1/ (<num>)`;
       } else answer = '<num>';
       rules.push(`<num> = ${alt(values)};`);
       if (e.max <= 9) tokens = values.map((_, i) => String(e.min + i));
