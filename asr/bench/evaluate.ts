@@ -157,8 +157,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     // quantities (number 0..999 with the expected quantity, as the picking flow asks): one digit
     // 1–9 said, expected = said, and expected = another (a short pick said); own random stream
     const qrand = rng((o.seed ?? 7) * 17 + si_);
+    const ones = mine.filter((t) => t.digit > 0);
     const qtys = Array.from({ length: o.checkTrials ?? 100 }, () => {
-      const ones = mine.filter((t) => t.digit > 0);
       const t = ones[Math.floor(qrand() * ones.length)]!;
       return { audio: t.audio, said: t.digit, other: 1 + ((t.digit + Math.floor(qrand() * 8)) % 9) };
     });
