@@ -13,7 +13,7 @@
  * 9 → 30 of 40 PINs). Cost: ~25–40 ms for a 4-digit PIN against 30 takes (worker thread).
  */
 import { FEAT_DIM, type Features } from './features.ts';
-import { peakEnergy, type TemplateSet } from './dtw.ts';
+import { frameDistance, peakEnergy, type TemplateSet } from './dtw.ts';
 import { DIGIT_WORDS } from './grammar.ts';
 
 export interface ConnectedMatch {
@@ -31,13 +31,6 @@ export interface ConnectedMatch {
 const QUIET_BELOW_PEAK = 4;
 const QUIET_ABOVE_FLOOR = 2.3;
 
-function dist(a: Float32Array, ao: number, b: Float32Array, bo: number, off: number): number {
-  const e = a[ao]! - b[bo]! - off;
-  let d = e * e;
-  for (let k = 1; k < FEAT_DIM; k++) { const t = a[ao + k]! - b[bo + k]!; d += t * t; }
-  return Math.sqrt(d);
-}
-
 /** The pause cost of every probe frame, or null when the utterance has no quiet frames. */
 function pauseCosts(p: Features, peak: number): Float64Array | null {
   const energies = Array.from({ length: p.frames }, (_, t) => p.data[t * FEAT_DIM]!).sort((a, b) => a - b);
@@ -53,7 +46,7 @@ function pauseCosts(p: Features, peak: number): Float64Array | null {
   if (n < 3) return null;
   for (let k = 0; k < FEAT_DIM; k++) mean[k]! /= n;
   const out = new Float64Array(p.frames);
-  for (let t = 0; t < p.frames; t++) out[t] = dist(p.data, t * FEAT_DIM, mean, 0, 0);
+  for (let t = 0; t < p.frames; t++) out[t] = frameDistance(p.data, t * FEAT_DIM, mean, 0, 0);
   return out;
 }
 
@@ -91,7 +84,7 @@ function prepare(probe: Features, sets: TemplateSet[], length: number): Prepared
   // Local distances, probe frame × take frame, computed once for all levels and sequences.
   const local = takes.map((k) => {
     const m = k.f.frames, out = new Float64Array(T * m);
-    for (let t = 0; t < T; t++) for (let j = 0; j < m; j++) out[t * m + j] = dist(probe.data, t * FEAT_DIM, k.f.data, j * FEAT_DIM, k.off);
+    for (let t = 0; t < T; t++) for (let j = 0; j < m; j++) out[t * m + j] = frameDistance(probe.data, t * FEAT_DIM, k.f.data, j * FEAT_DIM, k.off);
     return out;
   });
   return { T, takes, local, pause: pauseCosts(probe, peak) };

@@ -45,7 +45,7 @@ for (const spk of speakers) {
 }
 const wrong = alone.filter((r) => !r.ok).length;
 process.stdout.write(`templates alone, all: ${pct(alone.length - wrong, alone.length)} of ${alone.length}\n`);
-for (const th of [0.8, 0.88, 0.94, 0.97, 1.01]) {
+for (const th of [0.75, 0.8, 0.84, 0.88, 0.9, 0.94, 0.97, 1.01]) {
   const kept = alone.filter((r) => r.ratio < th);
   process.stdout.write(`  ratio < ${th}: keeps ${pct(kept.length, alone.length)}, right among kept ${pct(kept.filter((r) => r.ok).length, kept.length)}, wrong kept ${kept.filter((r) => !r.ok).length} of ${wrong}\n`);
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
-import { dtwDistance, matchTemplates } from '../dtw.ts';
+import { dtwDistance, frameDistance, FRAME_WEIGHTS, matchTemplates } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise } from '../comfort.ts';
 import { decide, templatesOutvote, DEFAULT_DECIDE } from '../decide.ts';
@@ -37,6 +37,17 @@ t.test('DTW: zero to itself, tolerant to time stretch, separates different sound
   t.ok(dtwDistance(loud, a) < dtwDistance(c, a) / 4, 'log energy is compared relative to the peak: a louder take of the same sound stays close');
   const twoTakes = matchTemplates(b, [{ token: 'low', takes: [a, c] }, { token: 'high', takes: [c] }]);
   t.ok(twoTakes.distances.low! > m.distances.low!, 'a token scores the mean of its two closest takes, so one near take is not enough');
+});
+
+t.test('frame distance: HTK lifter (L = 22) on the cepstra and their deltas, energy compared after the offset', async (t) => {
+  const at = (k: number, v: number): Float32Array => { const f = new Float32Array(FEAT_DIM); f[k] = v; return f; };
+  const zero = new Float32Array(FEAT_DIM);
+  t.equal(frameDistance(zero, 0, zero, 0, 0), 0);
+  const d = (k: number): number => frameDistance(at(k, 1), 0, zero, 0, 0);
+  t.ok(d(11) > 4 * d(1), `c11 (${d(11)}) weighs far more than c1 (${d(1)})`);
+  t.equal(d(11 + FEAT_DIM / 2), d(11), 'a delta weighs as its cepstrum');
+  t.equal(frameDistance(at(0, 3), 0, zero, 0, 3), 0, 'the energy offset is removed before comparing');
+  t.ok(Math.abs(d(12) ** 2 - FRAME_WEIGHTS[12]!) < 1e-9, 'weights scale the squared difference');
 });
 
 t.test('resampler keeps a tone and the length, streaming equals whole-buffer', async (t) => {
@@ -132,8 +143,8 @@ t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring acc
 
 t.test('decide: an enrolled operator\'s templates settle a check digit the decoder heard as a neighbour', async (t) => {
   const e: Expectation = { kind: 'digits', length: 3, expected: '742', commands: [] };
-  // per-segment best/second ratios of 0.95: on their own too weak to overrule the decoder
-  const seg = (token: string, distances: Record<string, number>) => ({ token, distance: Math.min(...Object.values(distances)), second: 30, ratio: 0.95, distances });
+  // per-segment best/second ratios of 0.98: on their own too weak to overrule the decoder
+  const seg = (token: string, distances: Record<string, number>) => ({ token, distance: Math.min(...Object.values(distances)), second: 30, ratio: 0.98, distances });
   const spelled = [seg('7', { 7: 10, 1: 20 }), seg('4', { 4: 10, 1: 25 }), seg('2', { 2: 10, 3: 14 })];
   const r = decide({ expectation: e, siWords: ['seven', 'four', 'three'], sd: null, sdSegments: spelled });
   t.match(r, { status: 'match', text: '742', confirm: false }, 'templates spell 742 and prefer two over three clearly');
@@ -149,7 +160,7 @@ t.test('decide: an enrolled operator\'s templates settle a check digit the decod
 
 t.test('decide: a PIN where the templates clearly outvote the decoder on a digit is the templates\' string, confirmed', async (t) => {
   const e: Expectation = { kind: 'freeDigits', minLength: 4, maxLength: 4, commands: [] };
-  const seg = (token: string, distances: Record<string, number>) => ({ token, distance: Math.min(...Object.values(distances)), second: 30, ratio: 0.95, distances });
+  const seg = (token: string, distances: Record<string, number>) => ({ token, distance: Math.min(...Object.values(distances)), second: 30, ratio: 0.98, distances });
   const sd = [seg('4', { 4: 10 }), seg('9', { 9: 10 }), seg('0', { 0: 10, 4: 16 }), seg('3', { 3: 10, 0: 15 })];
   const heard = ['four', 'nine', 'four', 'zero'];
   t.match(decide({ expectation: e, siWords: heard, sd: null, sdSegments: sd }), { status: 'match', text: '4903', confirm: true, agree: false });

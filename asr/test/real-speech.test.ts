@@ -30,8 +30,10 @@ t.test('real-speech floors', async (t) => {
   t.ok(r.si_digit_accuracy! >= 0.78, `si_digit_accuracy ${r.si_digit_accuracy}`);
   t.ok(r.check_accept! >= 0.7, `check_accept ${r.check_accept}`);
   t.ok(r.check_false_accept! <= 0.1, `check_false_accept ${r.check_false_accept}`);
-  t.ok(r.sd3_accuracy! >= 0.8, `sd3_accuracy ${r.sd3_accuracy}`);
-  t.ok(r.fused_accuracy! >= 0.85, `fused_accuracy ${r.fused_accuracy}`);
+  // Round 12 (lifter-weighted template distance, recalibrated ratio bands) measured sd3 and fused
+  // 1.0 on this subsample (48 takes; 0.996 / 0.99–1.0 on the 60-per-speaker one): floors 0.8 / 0.85 → 0.94.
+  t.ok(r.sd3_accuracy! >= 0.94, `sd3_accuracy ${r.sd3_accuracy}`);
+  t.ok(r.fused_accuracy! >= 0.94, `fused_accuracy ${r.fused_accuracy}`);
   // enrolled operators' check strings (templates settle neighbour digits): 1.0 / 0 here, 0.91 / 0 on the 50-trial subsample
   t.ok(r.check_accept_enrolled! >= 0.8, `check_accept_enrolled ${r.check_accept_enrolled}`);
   t.ok(r.check_false_accept_enrolled! <= 0.1, `check_false_accept_enrolled ${r.check_false_accept_enrolled}`);
