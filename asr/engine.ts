@@ -19,12 +19,13 @@ import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT,
 import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
-import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Language } from './types.ts';
-import type { AsrEngineOptions, AsrMetrics } from './options.ts';
+import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
+import { DEFAULT_SHED_LAG_MS, type AsrEngineOptions, type AsrMetrics } from './options.ts';
 
 export type { AsrEngineOptions, AsrMetrics } from './options.ts';
 
-interface WorkerHandle { w: Worker; free: number[]; cache: Lru<string, true>; busy: number }
+/** `waitMs`: the longest a message waited in the thread's inbox up to its latest result. */
+interface WorkerHandle { w: Worker; free: number[]; cache: Lru<string, true>; busy: number; waitMs: number }
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -50,7 +51,7 @@ export class AsrEngine implements StreamHost {
   private readonly decideOpts: DecideOptions;
   private readonly endpoint: EndpointSettings;
   private readonly recent: { resultMs: number; cpu: number; audio: number }[] = [];
-  private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0 };
+  private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0, shed: 0 };
   private readonly loopPasses: Record<LoopPass, number> = { streamed: 0, deferred: 0, skipped: 0 };
   private readonly totals = { cpuMs: 0, audioMs: 0 };
   private readonly gapTimer: NodeJS.Timeout;
@@ -91,7 +92,7 @@ export class AsrEngine implements StreamHost {
         w.once('message', first);
       });
       w.on('error', (e) => onError(e));
-      return { w, free: Array.from({ length: decoders }, (_, i) => i), cache: new Lru<string, true>(opts.templateCache ?? 64), busy: 0 };
+      return { w, free: Array.from({ length: decoders }, (_, i) => i), cache: new Lru<string, true>(opts.templateCache ?? 64), busy: 0, waitMs: 0 };
     }));
     return new AsrEngine(opts, vad, workers);
   }
@@ -122,6 +123,21 @@ export class AsrEngine implements StreamHost {
     return true;
   }
 
+  /**
+   * The known answer this utterance's phone loop waits for (null: the loop streams): as the
+   * configured `oogDefer` says, or as 'all' while the thread is behind its audio by more than
+   * `shedLagMs` (load shedding: a one-word known answer then skips the loop too, so the thread
+   * catches up instead of queueing every picker). Counted only where shedding changed it.
+   */
+  private deferLoop(e: Expectation | null, h: WorkerHandle): string[] | null {
+    const words = deferredLoopWords(e, this.opts.oogDefer ?? 'strings');
+    const lag = this.opts.shedLagMs ?? DEFAULT_SHED_LAG_MS;
+    if (words || lag <= 0 || h.waitMs <= lag) return words;
+    const shed = deferredLoopWords(e, 'all');
+    if (shed) this.counters.shed++;
+    return shed;
+  }
+
   private refuse(s: StreamImpl, reason: 'queue_full' | 'vad_lag'): void {
     this.counters.busy++;
     s.busy({ reason, queueDepth: this.queue.length });
@@ -133,7 +149,7 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? deferredLoopWords(utt.expectation, this.opts.oogDefer ?? 'strings') : null });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? this.deferLoop(utt.expectation, h) : null });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -282,6 +298,8 @@ export class AsrEngine implements StreamHost {
     if (m.type !== 'result') return;
     const u = this.utts.get(m.utt);
     if (!u) return;
+    const h = this.workers[u.worker];
+    if (h && m.inboxWaitMs !== undefined) h.waitMs = m.inboxWaitMs;
     this.utts.delete(u.id);
     this.release(u);
     const resultMs = performance.now() - u.endWall;
@@ -324,7 +342,7 @@ export class AsrEngine implements StreamHost {
       decodersBusy: this.workers.reduce((a, h) => a + h.busy, 0), decodersTotal: total,
       vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
       utterances: this.counters.utterances, busyRejections: this.counters.busy, results: { match: this.counters.match, nomatch: this.counters.nomatch },
-      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
+      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, loopShed: this.counters.shed, workerWaitMs: Math.max(0, ...this.workers.map((h) => h.waitMs)), cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
     };
   }
 

@@ -70,9 +70,23 @@ export interface AsrEngineOptions {
    * more out-of-grammar words accepted as a one-word quantity), 'off' (asr.md round 8).
    */
   oogDefer?: OogDefer;
+  /**
+   * Load shedding: while a recogniser thread's inbox holds messages longer than this (ms), new
+   * utterances on it defer the phone loop for every known answer ('all'), whatever `oogDefer`
+   * says. Default DEFAULT_SHED_LAG_MS (0 = never; 250 was measured).
+   */
+  shedLagMs?: number;
   /** Called for internal failures (a worker died); the engine keeps running where it can. */
   onError?: (err: Error) => void;
 }
+
+/**
+ * Load shedding (`shedLagMs`) is off by default: at 100 pickers on a saturated 2 vCPU machine,
+ * five runs with it at 250 ms (gap p95 442–2,683 ms) were not told apart from four without it
+ * (695–2,430 ms); `oogDefer: 'all'` throughout did better in both of its runs (570 / 758 ms),
+ * docs/performance/bench.md 2026-12-04, later. 250 ms is the value those runs used.
+ */
+export const DEFAULT_SHED_LAG_MS = 0;
 
 export interface AsrMetrics {
   streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
@@ -82,6 +96,10 @@ export interface AsrMetrics {
   resultMsP50: number; resultMsP95: number; rtf: number;
   /** Utterances by how the phone loop took part since start (see `oogDefer`). */
   loopPasses: Record<LoopPass, number>;
+  /** Utterances whose loop waited for the known answer only because the thread was behind (`shedLagMs`). */
+  loopShed: number;
+  /** The longest a message waited in a recogniser thread's inbox up to its latest result (ms). */
+  workerWaitMs: number;
   /** Recogniser CPU time and the audio it decoded since start (ms): their ratio is the rtf of everything. */
   cpuMsTotal: number; audioMsTotal: number;
 }

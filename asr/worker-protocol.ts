@@ -70,6 +70,8 @@ export type FromWorker =
     sdConnected?: { tokens: string[]; score: number; siScore: number | null } | null;
     /** Worker CPU time spent on this utterance (ms) and how much of it after `end`. */
     cpuMs: number; finalMs: number; audioMs: number;
+    /** The longest any message waited in the thread's inbox since its previous result (ms). */
+    inboxWaitMs?: number;
     /** The decoders' cepstral-mean state after this utterance, for the session's next one (cmn.ts). */
     cmn?: Float32Array | null;
     /** How the phone loop took part (absent when there is none). */

@@ -12,9 +12,10 @@
  * slots' live audio is queued. Single-threaded; `take` is O(queued slots).
  */
 import type { MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { ToWorker } from './worker-protocol.ts';
 
-interface Queued { seq: number; m: ToWorker }
+interface Queued { seq: number; m: ToWorker; at: number }
 
 const NO_SLOT = -1;
 
@@ -22,19 +23,26 @@ export class WorkerInbox {
   private readonly bySlot = new Map<number, Queued[]>();
   private seq = 0;
   private size = 0;
+  private maxWait = 0;
 
   get length(): number { return this.size; }
 
-  push(m: ToWorker): void {
+  /**
+   * The longest any message taken since the last call waited in the inbox (ms), then reset: how
+   * far the thread is behind its audio. The engine sheds work on it (`shedLagMs`).
+   */
+  takeMaxWait(): number { const w = this.maxWait; this.maxWait = 0; return w; }
+
+  push(m: ToWorker, at = performance.now()): void {
     const slot = 'slot' in m ? m.slot : NO_SLOT;
     let q = this.bySlot.get(slot);
     if (!q) { q = []; this.bySlot.set(slot, q); }
-    q.push({ seq: this.seq++, m });
+    q.push({ seq: this.seq++, m, at });
     this.size++;
   }
 
   /** The next message to handle, or undefined when empty. */
-  take(): ToWorker | undefined {
+  take(now = performance.now()): ToWorker | undefined {
     let best: Queued[] | undefined;
     let bestRank = Infinity;
     let bestSeq = Infinity;
@@ -45,7 +53,9 @@ export class WorkerInbox {
     }
     if (!best) return undefined;
     this.size--;
-    return best.shift()!.m;
+    const x = best.shift()!;
+    this.maxWait = Math.max(this.maxWait, now - x.at);
+    return x.m;
   }
 }
 
@@ -63,8 +73,7 @@ function urgency(q: Queued[]): number {
  * Feeds `port`'s messages to `handle` in WorkerInbox order, one per turn of the event loop, so
  * that an end arriving meanwhile goes ahead of other streams' audio.
  */
-export function serveInbox(port: MessagePort, handle: (m: ToWorker) => void): void {
-  const inbox = new WorkerInbox();
+export function serveInbox(port: MessagePort, handle: (m: ToWorker) => void, inbox = new WorkerInbox()): WorkerInbox {
   let draining = false;
   const drainOne = (): void => {
     const m = inbox.take();
@@ -76,4 +85,5 @@ export function serveInbox(port: MessagePort, handle: (m: ToWorker) => void): vo
     inbox.push(m);
     if (!draining) { draining = true; setImmediate(drainOne); }
   });
+  return inbox;
 }

@@ -367,7 +367,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, cmn: cmnOut, ...(loopPass ? { loopPass } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, inboxWaitMs: inbox.takeMaxWait(), cmn: cmnOut, ...(loopPass ? { loopPass } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
       return;
     }
     case 'match': {
@@ -383,7 +383,7 @@ function handle(m: ToWorker): void {
   }
 }
 
-serveInbox(port, (m) => {
+const inbox = serveInbox(port, (m) => {
   try {
     handle(m);
   } catch (err) {

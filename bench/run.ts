@@ -62,6 +62,8 @@ export interface BenchResult {
   dropped_frames: number | null;
   /** Utterances the recogniser refused as busy during the measurement (whole answers dropped). */
   asr_busy_rejections: number | null;
+  /** Utterances whose phone loop the recogniser shed because its thread was behind (ASR_SHED_LAG_MS). */
+  asr_loop_shed: number | null;
   frames_sent: number;
   frames_per_s: number | null;
   gateway_frames_per_s: number | null;
@@ -167,6 +169,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     timeouts: engine.counters.timeouts,
     dropped_frames: dropped1 === null ? null : dropped1 - (dropped0 ?? 0),
     asr_busy_rejections: deltaOf(pts, 'voiceman_asr_busy_rejections'),
+    asr_loop_shed: deltaOf(pts, 'voiceman_asr_loop_shed'),
     frames_sent: framesSent,
     frames_per_s: round(framesSent / secs, 1),
     gateway_frames_per_s: rateOf(pts, (p) => p.framesIn),

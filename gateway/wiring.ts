@@ -121,7 +121,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
           oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin,
         },
-        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, loopFast: a.loopFast,
+        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, shedLagMs: a.shedLagMs, loopFast: a.loopFast,
         templateCache: a.templateCache,
         templateStore,
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),
@@ -139,6 +139,8 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
       for (const pass of ['streamed', 'deferred', 'skipped'] as const) {
         m.gauge(`voiceman_asr_loop_${pass}`, `Utterances whose out-of-grammar phone loop was ${pass === 'skipped' ? 'not needed (the known answer won)' : pass === 'deferred' ? 'decoded at the end' : 'fed as audio came'}, since start`, () => engine.metrics().loopPasses[pass]);
       }
+      m.gauge('voiceman_asr_loop_shed', 'Utterances whose phone loop waited for the known answer only because their recogniser thread was behind (ASR_SHED_LAG_MS), since start', () => engine.metrics().loopShed);
+      m.gauge('voiceman_asr_worker_lag_ms', "Longest wait of a message in a recogniser thread's inbox up to its latest result (ms)", () => engine.metrics().workerWaitMs);
     }
     const engine = asr;
     const deps = {

@@ -77,3 +77,27 @@ t.test('no known answer: the loop is fed as audio comes', async (t) => {
   t.equal(x.pass, 'streamed');
   t.ok(x.oog, 'the streamed loop scored it');
 });
+
+t.test('load shedding: a thread behind its audio defers the loop for one-word known answers too', async (t) => {
+  // A lag limit of 1 µs: every message waits longer than that, so after the first result the
+  // thread counts as behind. (shedLagMs 0 = never, as the second engine shows.)
+  for (const shedLagMs of [0.001, 0]) {
+    const e = await AsrEngine.load({ workers: 1, decodersPerWorker: 2, oogDefer: 'strings', shedLagMs });
+    const four = synth('four', 'slt');
+    const qty = { kind: 'number' as const, min: 0, max: 999, expected: 4, commands: CMDS };
+    const first = await recognise(e, four, qty);
+    t.match(first, { status: 'match', text: '4' });
+    t.equal(e.metrics().loopPasses.streamed, 1, 'before any result the thread is not known to be behind: the loop streams');
+    const second = await recognise(e, four, qty);
+    t.match(second, { status: 'match', text: '4' });
+    if (shedLagMs > 0) {
+      t.equal(e.metrics().loopPasses.skipped, 1, 'behind: the loop waited for the known answer, which won');
+      t.equal(e.metrics().loopShed, 1);
+      t.ok(e.metrics().workerWaitMs > 0);
+    } else {
+      t.equal(e.metrics().loopPasses.streamed, 2, 'shedding off: the loop streams as configured');
+      t.equal(e.metrics().loopShed, 0);
+    }
+    await e.close();
+  }
+});

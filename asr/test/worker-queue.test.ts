@@ -29,3 +29,14 @@ t.test('messages arriving while draining are ranked with the rest', async (t) =>
   t.equal(label(q.take()), 'end2');
   t.equal(label(q.take()), 'audio1.2');
 });
+
+t.test('the inbox reports the longest wait of what it handed out since it was last asked', async (t) => {
+  const q = new WorkerInbox();
+  t.equal(q.takeMaxWait(), 0, 'nothing handed out yet');
+  q.push(audio(1, 1), 1000); q.push(audio(2, 1), 1100); q.push(audio(1, 2), 1150);
+  q.take(1200); q.take(1400);
+  t.equal(q.takeMaxWait(), 300, 'audio2.1 waited 300 ms');
+  t.equal(q.takeMaxWait(), 0, 'reset once read');
+  q.take(1160);
+  t.equal(q.takeMaxWait(), 10);
+});
