@@ -156,7 +156,7 @@ function validate(e: Expectation): void {
   switch (e.kind) {
     case 'digits':
       if (!Number.isInteger(e.length) || e.length < 1 || e.length > 10) bad('digits.length must be 1..10');
-      if (e.expected !== undefined && !new RegExp(`^[0-9]{${e.length}}$`).test(e.expected)) bad('digits.expected must be a digit string of that length');
+      if (e.expected !== undefined && (typeof e.expected !== 'string' || !new RegExp(`^[0-9]{${e.length}}$`).test(e.expected))) bad('digits.expected must be a digit string of that length');
       break;
     case 'number':
       if (!Number.isInteger(e.min) || !Number.isInteger(e.max) || e.min < 0 || e.max > 999 || e.min > e.max) bad('number range must be integers within 0..999, min <= max');

@@ -50,6 +50,8 @@ t.test('numbers, yes/no, choice, ready, freeDigits compile', async (t) => {
 t.test('bad expectations throw GrammarError with a stable code', async (t) => {
   const bad: unknown[] = [
     { kind: 'digits', length: 0, commands: [] }, { kind: 'digits', length: 2, expected: '123', commands: [] },
+    // a number that reads as the right digits is still not a digit string (it crashed the engine later)
+    { kind: 'digits', length: 1, expected: 7, commands: [] },
     { kind: 'number', min: 5, max: 1, commands: [] }, { kind: 'choice', options: [], commands: [] },
     { kind: 'nope', commands: [] }, { kind: 'yesno' }, { kind: 'yesno', commands: [''] },
   ];
