@@ -105,6 +105,14 @@ export const DEFAULT_NUMBER_BIAS_WEIGHT = 1e6;
  */
 export const EARLY_END_MIN_WORD_MS = 150;
 
+/**
+ * The same, in a pause (the speech has stopped, so the word is not one only just begun; it is
+ * measured up to where the silence began, so one fitted into the silence does not count): short
+ * digits ("six", "eight" of ~100 ms) otherwise never settled and waited out the full trailing
+ * silence (docs/performance/asr.md round 13).
+ */
+export const EARLY_END_PAUSE_WORD_MS = 80;
+
 /** Longest `freeDigits.known` list (the grammar holds one branch per entry). */
 export const MAX_KNOWN = 2000;
 

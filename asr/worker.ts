@@ -16,7 +16,7 @@ import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
-import { EARLY_END_MIN_WORD_MS, FILLER_PREFIX } from './grammar.ts';
+import { EARLY_END_MIN_WORD_MS, EARLY_END_PAUSE_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedChunks, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
@@ -61,8 +61,8 @@ interface Slot extends LoopState {
   lastSettled: boolean;
   /**
    * In a pause (the endpointer passed its first PAUSE_MS on): the sample where the silence began.
-   * A last word must have lasted EARLY_END_MIN_WORD_MS before it: one the search fits into the
-   * silence is a guess, not a word said. null while speech goes on.
+   * A last word must have lasted EARLY_END_PAUSE_WORD_MS before it (EARLY_END_MIN_WORD_MS while
+   * speech goes on): one the search fits into the silence is a guess, not a word said. null in speech.
    */
   pauseAt: number | null;
   /** The expected answer's words (for rescoring). */
@@ -185,7 +185,7 @@ function postPartial(s: Slot, utt: number): void {
   const text = s.fill !== null ? s.dec!.get_text() : '';
   // Once the text and its last word have settled nothing changes until the text does.
   if (text === s.lastText && (!text || s.lastSettled)) return;
-  const settled = text !== '' && lastWordMs(s.dec!, s.pauseAt) >= EARLY_END_MIN_WORD_MS;
+  const settled = text !== '' && lastWordMs(s.dec!, s.pauseAt) >= (s.pauseAt !== null ? EARLY_END_PAUSE_WORD_MS : EARLY_END_MIN_WORD_MS);
   if (text !== s.lastText || settled !== s.lastSettled) post({ type: 'partial', utt, words: text.split(/\s+/).filter(Boolean), settled });
   s.lastText = text; s.lastSettled = settled;
 }
