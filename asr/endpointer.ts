@@ -99,6 +99,8 @@ export class Endpointer {
     this.uttMs += WIN_MS;
     // hysteresis: leaving speech needs a clearly lower probability
     if (prob >= this.s.vadThreshold - 0.15) {
+      // Speech resumed after a pause: the partial judged there is about the audio before it.
+      if (this.silenceMs >= PAUSE_MS) { this.complete = false; this.known = false; }
       for (let i = this.heldSent; i < this.held.length; i++) this.sink.audio(this.held[i]!);
       this.held = [];
       this.heldSent = 0;

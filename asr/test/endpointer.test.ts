@@ -85,3 +85,27 @@ t.test('a complete answer ends after earlyEndSilenceMs, the known right answer a
   for (let k = 0; k < 3; k++) ep.window(win(100 + k), 0.05);
   t.equal(r.events.at(-1), 'end(early)', 'never longer than the early-end silence');
 });
+
+t.test('speech resuming after a pause forgets the partial judged there: the next pause judges again', async (t) => {
+  const r = recorder();
+  const ep = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS }, r.sink);
+  const speech = (k: number) => { for (let i = 0; i < k; i++) ep.window(win(1), 0.9); };
+  const silence = (k: number) => { for (let i = 0; i < k; i++) ep.window(win(0), 0.05); };
+  speech(5);
+  silence(PAUSE_MS / WIN_MS);
+  ep.complete = true; ep.known = true; // the partial at the pause was the known answer
+  speech(5); // the picker goes on
+  t.notOk(ep.complete || ep.known, 'a partial of the audio before the pause is not about what followed');
+  silence(Math.ceil(DEFAULT_ENDPOINT.earlyEndSilenceMs / WIN_MS) + 1);
+  t.notOk(r.events.includes('end(early)'), 'no early end on the stale partial');
+  ep.complete = true; // the next pause's partial
+  ep.poke();
+  t.ok(r.events.includes('end(early)'), 'the fresh partial ends it');
+  // a blip of silence shorter than a pause does not forget it
+  const r2 = recorder();
+  const ep2 = new Endpointer({ ...DEFAULT_ENDPOINT, speechStartMs: WIN_MS }, r2.sink);
+  ep2.window(win(1), 0.9); ep2.window(win(1), 0.9);
+  ep2.complete = true;
+  ep2.window(win(0), 0.05); ep2.window(win(1), 0.9);
+  t.ok(ep2.complete, 'speech after less than PAUSE_MS of silence keeps it');
+});
