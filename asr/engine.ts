@@ -51,7 +51,7 @@ export class AsrEngine implements StreamHost {
   private readonly decideOpts: DecideOptions;
   private readonly endpoint: EndpointSettings;
   private readonly recent: { resultMs: number; cpu: number; audio: number }[] = [];
-  private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0, shed: 0 };
+  private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0, shed: 0, sessionComfort: 0 };
   private readonly loopPasses: Record<LoopPass, number> = { streamed: 0, deferred: 0, skipped: 0 };
   private readonly totals = { cpuMs: 0, audioMs: 0 };
   private readonly gapTimer: NodeJS.Timeout;
@@ -63,6 +63,8 @@ export class AsrEngine implements StreamHost {
    * operator changes); bounded.
    */
   private readonly sessionCmn: Lru<string, Float32Array>;
+  /** Each session's comfort-noise level from its last utterance (`sessionComfort`); bounded like `sessionCmn`. */
+  private readonly sessionFill: Lru<string, number>;
 
   private constructor(private readonly opts: AsrEngineOptions, private readonly vad: VadClient, private readonly workers: WorkerHandle[]) {
     this.grammarOptions = { biasWeight: DEFAULT_BIAS_WEIGHT, numberBiasWeight: DEFAULT_NUMBER_BIAS_WEIGHT, fillerWeight: 0, commandPrior: DEFAULT_COMMAND_PRIOR, ...opts.grammar };
@@ -71,6 +73,7 @@ export class AsrEngine implements StreamHost {
     this.endpoint = { ...DEFAULT_ENDPOINT, ...opts.endpoint };
     this.freeVadSlots = Array.from({ length: opts.maxStreams ?? 1024 }, (_, i) => i).reverse();
     this.sessionCmn = new Lru(2 * (opts.maxStreams ?? 1024));
+    this.sessionFill = new Lru(2 * (opts.maxStreams ?? 1024));
     workers.forEach((h, i) => h.w.on('message', (m: FromWorker) => this.onWorker(i, m)));
     this.gapTimer = setInterval(() => this.checkGaps(), 50);
     this.gapTimer.unref();
@@ -149,7 +152,9 @@ export class AsrEngine implements StreamHost {
     if (!best) return false;
     const h = best as WorkerHandle;
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? this.deferLoop(utt.expectation, h) : null });
+    const fill = utt.grammar && this.opts.sessionComfort === true ? this.sessionFill.get(utt.stream.sessionId) ?? null : null;
+    if (fill !== null) this.counters.sessionComfort++;
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? this.deferLoop(utt.expectation, h) : null, fill });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -305,6 +310,7 @@ export class AsrEngine implements StreamHost {
     const resultMs = performance.now() - u.endWall;
     u.finalMs = m.finalMs;
     if (m.cmn && this.opts.sessionCmn === true) this.sessionCmn.set(u.stream.sessionId, m.cmn);
+    if (m.fill !== undefined && this.opts.sessionComfort === true) this.sessionFill.set(u.stream.sessionId, m.fill);
     if (m.loopPass) this.loopPasses[m.loopPass]++;
     this.totals.cpuMs += m.cpuMs; this.totals.audioMs += m.audioMs;
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
@@ -342,7 +348,7 @@ export class AsrEngine implements StreamHost {
       decodersBusy: this.workers.reduce((a, h) => a + h.busy, 0), decodersTotal: total,
       vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
       utterances: this.counters.utterances, busyRejections: this.counters.busy, results: { match: this.counters.match, nomatch: this.counters.nomatch },
-      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, loopShed: this.counters.shed, workerWaitMs: Math.max(0, ...this.workers.map((h) => h.waitMs)), cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
+      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, loopShed: this.counters.shed, sessionComfort: this.counters.sessionComfort, workerWaitMs: Math.max(0, ...this.workers.map((h) => h.waitMs)), cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
     };
   }
 

@@ -49,6 +49,15 @@ export interface AsrEngineOptions {
    */
   comfortFromSpeech?: boolean;
   /**
+   * A session's utterances after its first take the comfort-noise level from its previous one
+   * (its whole audio), so their audio is decoded as it comes instead of held back until the level
+   * is known (default false). Held back, most answers are decoded whole at their first pause, and
+   * those pauses took half of a recogniser thread's time, late for the partials that end answers
+   * early. Live on 2 cores, 200 pickers: gap p95 440–697 → 308–313 ms; 300: 37–81 `ASR_BUSY` in
+   * four runs against 0 in two without it, so opt-in (docs/performance/asr.md round 13).
+   */
+  sessionComfort?: boolean;
+  /**
    * At a pause in speech (PAUSE_MS) a decoder that still holds the audio back for the comfort
    * level takes what it holds (the level from that), so a short answer gets its partial hypothesis
    * and can end early (default true; with `comfortFromSpeech`, the default, it is always on, so this
@@ -98,6 +107,8 @@ export interface AsrMetrics {
   loopPasses: Record<LoopPass, number>;
   /** Utterances whose loop waited for the known answer only because the thread was behind (`shedLagMs`). */
   loopShed: number;
+  /** Utterances decoded as their audio came, with their session's comfort level from its last one (`sessionComfort`). */
+  sessionComfort: number;
   /** The longest a message waited in a recogniser thread's inbox up to its latest result (ms). */
   workerWaitMs: number;
   /** Recogniser CPU time and the audio it decoded since start (ms): their ratio is the rtf of everything. */

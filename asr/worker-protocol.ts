@@ -21,6 +21,11 @@ export type ToWorker =
      * the end and is decoded only when the grammar's winner differs (null: fed as audio arrives).
      */
     deferLoop?: string[] | null;
+    /**
+     * The session's comfort-noise level from its last utterance (`sessionComfort`): audio is fed
+     * to the decoder as it comes instead of held back until the level is known (null: hold).
+     */
+    fill?: number | null;
   }
   | { type: 'audio'; utt: number; slot: number; pcm: Float32Array }
   | {
@@ -74,6 +79,8 @@ export type FromWorker =
     inboxWaitMs?: number;
     /** The decoders' cepstral-mean state after this utterance, for the session's next one (cmn.ts). */
     cmn?: Float32Array | null;
+    /** The comfort-noise level of this utterance's whole audio, for the session's next one (absent without a decoder). */
+    fill?: number;
     /** How the phone loop took part (absent when there is none). */
     loopPass?: LoopPass;
   }

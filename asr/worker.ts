@@ -16,6 +16,7 @@ import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
+import { concat } from './audio.ts';
 import { EARLY_END_MIN_WORD_MS, EARLY_END_PAUSE_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedChunks, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
@@ -203,13 +204,6 @@ function lastWordMs(dec: Decoder, speechEnd: number | null): number {
   return Math.max(0, end - w.b) * 1000;
 }
 
-function concat(parts: Float32Array[], n: number): Float32Array {
-  const out = new Float32Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
 function slotFor(m: { slot: number; utt: number }): Slot {
   const s = slots[m.slot];
   if (!s) throw Object.assign(new Error(`no decoder slot ${m.slot}`), { code: 'ASR_INTERNAL' });
@@ -231,7 +225,7 @@ function handle(m: ToWorker): void {
       const t0 = performance.now();
       const s = slotFor(m);
       if (s.active && s.dec) { s.dec.stop(); stopLoop(s); }
-      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, loopWarm: s.loopWarm, utt: m.utt, active: true, expected: m.expected ?? null, deferLoop: m.deferLoop ?? null });
+      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, loopWarm: s.loopWarm, utt: m.utt, active: true, expected: m.expected ?? null, deferLoop: m.deferLoop ?? null, fill: m.fill ?? null });
       if (s.dec && m.jsgf) {
         if (s.grammar !== m.key) {
           ensureWords(s.dec, m.words);
@@ -264,8 +258,8 @@ function handle(m: ToWorker): void {
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
         if (s.fill === null && opts.comfortFromSpeech) s.audible += audibleSamples(m.pcm);
+        // No partial here: only a pause can end an utterance early, and each pause posts one.
         if (s.fill !== null || (opts.comfortFromSpeech ? s.audible : s.samples) >= (FLOOR_MS * 16)) flushPending(s);
-        postPartial(s, m.utt);
       }
       s.cpu += performance.now() - t0;
       return;
@@ -297,7 +291,9 @@ function handle(m: ToWorker): void {
       let oog: { constrained: number; loop: number; frames: number } | null = null;
       let cmnOut: Float32Array<ArrayBuffer> | null = null;
       let loopPass: LoopPass | undefined;
+      let fill: number | undefined;
       if (s.dec && s.grammar) {
+        fill = comfortLevel(concat(s.chunks, s.samples));
         flushPending(s);
         if (!s.warm && !s.seeded) {
           const loopToo = s.loopOn;
@@ -367,7 +363,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, inboxWaitMs: inbox.takeMaxWait(), cmn: cmnOut, ...(loopPass ? { loopPass } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, inboxWaitMs: inbox.takeMaxWait(), cmn: cmnOut, ...(fill !== undefined ? { fill } : {}), ...(loopPass ? { loopPass } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
       return;
     }
     case 'match': {

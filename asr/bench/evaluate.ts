@@ -22,6 +22,8 @@ export interface EvalOptions {
   loopPhones?: LoopPhones;
   /** The engine's comfortFromSpeech (ASR_COMFORT_FROM_SPEECH). */
   comfortFromSpeech?: boolean;
+  /** The engine's sessionComfort (ASR_SESSION_COMFORT); each speaker is one session. */
+  sessionComfort?: boolean;
   /** The engine's oogDefer (ASR_OOG_DEFER); undefined = the engine's default. */
   oogDefer?: OogDefer;
   expectedMargin?: number;
@@ -44,7 +46,10 @@ function frame(audio: Float32Array, leadMs = 300, tailMs = 900): Int16Array {
  * `sessionId`: with the engine's `sessionCmn`, utterances of one session share its cepstral-mean
  * state (cmn.ts); diag:asr-sessions gives each speaker its own, as each picker has a device session.
  */
-export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = 'bench'): Promise<AsrResult | null> {
+/** The session the next `recognise` calls speak in by default: one per speaker, as a picker's device is. */
+let currentSession = 'bench';
+
+export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = currentSession): Promise<AsrResult | null> {
   const s = engine.createStream({ sessionId, sampleRate: 16000, language: 'en', operatorId });
   s.setExpectation(e);
   const pcm = frame(audio);
@@ -119,7 +124,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -130,6 +135,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const rand = rng(o.seed ?? 7);
   for (const [si_, spk] of speakers.entries()) {
     const mine = takes.filter((t) => t.speaker === spk);
+    currentSession = `bench-${spk}`;
     const opId = 1000 + si_;
     for (let d = 0; d < 10; d++) {
       const enr = mine.filter((t) => t.digit === d && t.take <= 2);
@@ -206,9 +212,10 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   }
   // latency: real-time feeding (20 ms frames every 20 ms), 8 concurrent streams
   const lat = takes.filter((_, i) => i % Math.max(1, Math.floor(takes.length / 64)) === 0).slice(0, 64);
-  const latRes = await pool(lat, conc, (t) => recognise(si, t.audio, digitE, undefined, true));
+  const latRes = await pool(lat, conc, (t) => recognise(si, t.audio, digitE, undefined, true, `bench-${t.speaker}`));
   const rtMs = latRes.filter((r): r is AsrResult => r !== null).map((r) => r.timing.resultMs).sort((a, b) => a - b);
   const oog = loadOog(o.oog);
+  currentSession = 'bench-oog'; // one more speaker: the synthesised voices
   const oogRes = await pool(oog, conc, (a) => recognise(si, a, digitE));
   const m = si.metrics();
   // The same out-of-grammar speech where the dialog knows the right answer: a check string
