@@ -79,7 +79,7 @@ export type FromWorker =
     inboxWaitMs?: number;
     /** The decoders' cepstral-mean state after this utterance, for the session's next one (cmn.ts). */
     cmn?: Float32Array | null;
-    /** The comfort-noise level of this utterance's whole audio, for the session's next one (absent without a decoder). */
+    /** The comfort-noise level of this utterance's whole audio, for the session's next one (only with sessionComfort and a decoder). */
     fill?: number;
     /** How the phone loop took part (absent when there is none). */
     loopPass?: LoopPass;

@@ -23,7 +23,7 @@ import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 import { serveInbox } from './worker-queue.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; pauseFlush: boolean }
+export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; sessionComfort: boolean; pauseFlush: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
@@ -293,7 +293,7 @@ function handle(m: ToWorker): void {
       let loopPass: LoopPass | undefined;
       let fill: number | undefined;
       if (s.dec && s.grammar) {
-        fill = comfortLevel(concat(s.chunks, s.samples));
+        if (opts.sessionComfort) fill = comfortLevel(concat(s.chunks, s.samples));
         flushPending(s);
         if (!s.warm && !s.seeded) {
           const loopToo = s.loopOn;
