@@ -100,16 +100,18 @@ export const DEFAULT_BIAS_WEIGHT = 1e4;
 export const DEFAULT_NUMBER_BIAS_WEIGHT = 1e6;
 
 /**
- * A partial hypothesis counts as a complete answer only when its last word has lasted this long:
- * the search's best path often ends in a word only just begun, a guess from its first phone.
+ * What a partial hypothesis's last word had to last while speech went on, where the search's best
+ * path often ends in a word only just begun (a guess from its first phone). Partials are posted
+ * at pauses only since round 13, so no code applies it now; it is kept as the measured reference
+ * that EARLY_END_PAUSE_WORD_MS replaced (asr/test/early-end-real.test.ts).
  */
 export const EARLY_END_MIN_WORD_MS = 150;
 
 /**
- * The same, in a pause (the speech has stopped, so the word is not one only just begun; it is
- * measured up to where the silence began, so one fitted into the silence does not count): short
- * digits ("six", "eight" of ~100 ms) otherwise never settled and waited out the full trailing
- * silence (docs/performance/asr.md round 13).
+ * A partial hypothesis (posted at a pause) counts as a complete answer only when its last word
+ * lasted this long up to where the silence began (so a word fitted into the silence does not
+ * count). With EARLY_END_MIN_WORD_MS short digits ("six", "eight" of ~100 ms) never settled and
+ * waited out the full trailing silence (docs/performance/asr.md round 13).
  */
 export const EARLY_END_PAUSE_WORD_MS = 80;
 
@@ -127,7 +129,7 @@ export interface CompiledGrammar {
   /** A cache key: equal keys, equal grammar. */
   key: string;
   /**
-   * Whether a complete partial hypothesis (with a settled last word, EARLY_END_MIN_WORD_MS) may
+   * Whether a complete partial hypothesis (with a settled last word, EARLY_END_PAUSE_WORD_MS) may
    * end the utterance early. For fixed-length digit strings only with `fixedEarlyEnd`.
    */
   earlyEnd: boolean;

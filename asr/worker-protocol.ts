@@ -59,7 +59,7 @@ export interface SdMatch {
 
 export type FromWorker =
   | { type: 'ready'; decoders: number }
-  /** `settled`: the last word has lasted at least EARLY_END_MIN_WORD_MS (grammar.ts). */
+  /** Posted at pauses; `settled`: the last word lasted at least EARLY_END_PAUSE_WORD_MS up to the pause (grammar.ts). */
   | { type: 'partial'; utt: number; words: string[]; settled: boolean }
   | {
     type: 'result'; utt: number;

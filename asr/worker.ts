@@ -17,7 +17,7 @@ import { connectedReading, digitOf } from './connected.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { concat } from './audio.ts';
-import { EARLY_END_MIN_WORD_MS, EARLY_END_PAUSE_WORD_MS, FILLER_PREFIX } from './grammar.ts';
+import { EARLY_END_PAUSE_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedChunks, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
@@ -57,15 +57,6 @@ interface Slot extends LoopState {
   /** Comfort-noise generator, restarted per utterance (the same audio always gets the same noise). */
   noise: NoiseState;
   cpu: number;
-  lastText: string;
-  /** The last partial posted had a settled last word (see `lastWordMs`). */
-  lastSettled: boolean;
-  /**
-   * In a pause (the endpointer passed its first PAUSE_MS on): the sample where the silence began.
-   * A last word must have lasted EARLY_END_PAUSE_WORD_MS before it (EARLY_END_MIN_WORD_MS while
-   * speech goes on): one the search fits into the silence is a guess, not a word said. null in speech.
-   */
-  pauseAt: number | null;
   /** The expected answer's words (for rescoring). */
   expected: string[] | null;
   /** Search settings applied to this decoder beyond its defaults. */
@@ -135,7 +126,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
-  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, lastText: '', lastSettled: false, pauseAt: null, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
 }
 
 
@@ -181,27 +172,23 @@ function flushPending(s: Slot): void {
   feed(s, all);
 }
 
-/** Posts the decoder's partial hypothesis when it (or whether its last word has settled) changed. */
-function postPartial(s: Slot, utt: number): void {
+/**
+ * At a pause (the only place a partial can end an utterance early): posts the decoder's partial
+ * hypothesis, if any, with whether its last word has settled — lasted EARLY_END_PAUSE_WORD_MS up
+ * to `pauseAt`, the sample where the silence began. A word the search fits into the silence is a
+ * guess, not a word said.
+ */
+function postPartial(s: Slot, utt: number, pauseAt: number): void {
   const text = s.fill !== null ? s.dec!.get_text() : '';
-  // Once the text and its last word have settled nothing changes until the text does.
-  if (text === s.lastText && (!text || s.lastSettled)) return;
-  const settled = text !== '' && lastWordMs(s.dec!, s.pauseAt) >= (s.pauseAt !== null ? EARLY_END_PAUSE_WORD_MS : EARLY_END_MIN_WORD_MS);
-  if (text !== s.lastText || settled !== s.lastSettled) post({ type: 'partial', utt, words: text.split(/\s+/).filter(Boolean), settled });
-  s.lastText = text; s.lastSettled = settled;
+  if (!text) return;
+  post({ type: 'partial', utt, words: text.split(/\s+/).filter(Boolean), settled: lastWordMs(s.dec!, pauseAt) >= EARLY_END_PAUSE_WORD_MS });
 }
 
-/**
- * How long the partial hypothesis's last word has lasted so far (ms), up to `speechEnd` (the
- * sample where a pause began) when in a pause. The search's best path often ends in a word only
- * just begun (a guess from its first phone), or fits one into the pause's silence: such a
- * hypothesis is not evidence that the answer is complete.
- */
-function lastWordMs(dec: Decoder, speechEnd: number | null): number {
+/** How long the partial hypothesis's last word lasted up to `speechEnd` (a sample), in ms. */
+function lastWordMs(dec: Decoder, speechEnd: number): number {
   const w = spokenWords(dec.get_alignment()).at(-1);
   if (!w) return 0;
-  const end = speechEnd === null ? w.b + w.d : Math.min(w.b + w.d, speechEnd / 16000);
-  return Math.max(0, end - w.b) * 1000;
+  return Math.max(0, Math.min(w.b + w.d, speechEnd / 16000) - w.b) * 1000;
 }
 
 function slotFor(m: { slot: number; utt: number }): Slot {
@@ -254,7 +241,6 @@ function handle(m: ToWorker): void {
       if (!s.active || s.utt !== m.utt) return;
       const t0 = performance.now();
       s.chunks.push(m.pcm); s.samples += m.pcm.length;
-      s.pauseAt = null; // audio after a pause: speech resumed (the pause's own first part comes before it)
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
         if (s.fill === null && opts.comfortFromSpeech) s.audible += audibleSamples(m.pcm);
@@ -268,12 +254,10 @@ function handle(m: ToWorker): void {
       const s = slotFor(m);
       if (!s.active || s.utt !== m.utt || !s.dec || !s.grammar) return;
       const t0 = performance.now();
-      s.pauseAt = Math.max(0, s.samples - m.silence);
       // A decoder still holding audio back for its comfort level takes it now (pauseFlush; once
       // the level is known nothing is held, and flushPending has nothing to do).
       if (opts.pauseFlush || opts.comfortFromSpeech) flushPending(s);
-      s.lastText = ''; // re-judge the partial against the pause
-      postPartial(s, m.utt);
+      postPartial(s, m.utt, Math.max(0, s.samples - m.silence));
       s.cpu += performance.now() - t0;
       return;
     }
@@ -292,8 +276,11 @@ function handle(m: ToWorker): void {
       let cmnOut: Float32Array<ArrayBuffer> | null = null;
       let loopPass: LoopPass | undefined;
       let fill: number | undefined;
+      // The utterance's audio in one array, joined once for whichever of the level and the templates need it.
+      let joined: Float32Array | null = null;
+      const utterance = (): Float32Array => (joined ??= concat(s.chunks, s.samples));
       if (s.dec && s.grammar) {
-        if (opts.sessionComfort) fill = comfortLevel(concat(s.chunks, s.samples));
+        if (opts.sessionComfort) fill = comfortLevel(utterance());
         flushPending(s);
         if (!s.warm && !s.seeded) {
           const loopToo = s.loopOn;
@@ -341,7 +328,7 @@ function handle(m: ToWorker): void {
         let sets = templates.get(m.templates.key);
         if (m.templates.data) { sets = toTemplateSets(m.templates.data); templates.set(m.templates.key, sets); }
         if (sets) {
-          const audio = concat(s.chunks, s.samples);
+          const audio = utterance();
           // The whole utterance's features, computed once for whichever matches need them.
           let whole: Features | null = null;
           const wholeFeatures = (): Features => (whole ??= trimSilence(extractFeatures(audio)));
