@@ -208,7 +208,7 @@ export function padSilence(x: Float32Array, padMs: number, rate = ASR_RATE): Flo
 }
 
 /** The parts joined into one array of `n` samples (their total length). */
-export function concat(parts: Float32Array[], n: number): Float32Array {
+export function concat(parts: Float32Array[], n: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(n);
   let o = 0;
   for (const p of parts) { out.set(p, o); o += p.length; }

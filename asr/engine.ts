@@ -14,7 +14,7 @@ import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './s
 import { decide, deferredLoopWords, expectedWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
 import { TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
-import { resample } from './audio.ts';
+import { concat, resample } from './audio.ts';
 import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
@@ -169,9 +169,7 @@ export class AsrEngine implements StreamHost {
 
   private sendBuffered(utt: Utterance): void {
     if (!utt.bufferLen) return;
-    const pcm = new Float32Array(utt.bufferLen);
-    let o = 0;
-    for (const b of utt.buffer) { pcm.set(b, o); o += b.length; }
+    const pcm = concat(utt.buffer, utt.bufferLen);
     utt.buffer = []; utt.bufferLen = 0;
     this.post(this.workers[utt.worker]!, { type: 'audio', utt: utt.id, slot: utt.slot, pcm }, [pcm.buffer]);
   }
@@ -310,7 +308,7 @@ export class AsrEngine implements StreamHost {
     const resultMs = performance.now() - u.endWall;
     u.finalMs = m.finalMs;
     if (m.cmn && this.opts.sessionCmn === true) this.sessionCmn.set(u.stream.sessionId, m.cmn);
-    if (m.fill !== undefined && this.opts.sessionComfort === true) this.sessionFill.set(u.stream.sessionId, m.fill);
+    if (m.fill !== undefined) this.sessionFill.set(u.stream.sessionId, m.fill);
     if (m.loopPass) this.loopPasses[m.loopPass]++;
     this.totals.cpuMs += m.cpuMs; this.totals.audioMs += m.audioMs;
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });

@@ -46,10 +46,10 @@ function frame(audio: Float32Array, leadMs = 300, tailMs = 900): Int16Array {
  * `sessionId`: with the engine's `sessionCmn`, utterances of one session share its cepstral-mean
  * state (cmn.ts); diag:asr-sessions gives each speaker its own, as each picker has a device session.
  */
-/** The session the next `recognise` calls speak in by default: one per speaker, as a picker's device is. */
-let currentSession = 'bench';
+/** The out-of-grammar set's session: one more speaker, the synthesised voices. */
+const OOG_SESSION = 'bench-oog';
 
-export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = currentSession): Promise<AsrResult | null> {
+export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = 'bench'): Promise<AsrResult | null> {
   const s = engine.createStream({ sessionId, sampleRate: 16000, language: 'en', operatorId });
   s.setExpectation(e);
   const pcm = frame(audio);
@@ -135,7 +135,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const rand = rng(o.seed ?? 7);
   for (const [si_, spk] of speakers.entries()) {
     const mine = takes.filter((t) => t.speaker === spk);
-    currentSession = `bench-${spk}`;
+    // each speaker speaks in its own session, as a picker's device does
+    const say = (engine: AsrEngine, audio: Float32Array, e: Expectation, op?: number): Promise<AsrResult | null> => recognise(engine, audio, e, op, false, `bench-${spk}`);
     const opId = 1000 + si_;
     for (let d = 0; d < 10; d++) {
       const enr = mine.filter((t) => t.digit === d && t.take <= 2);
@@ -144,22 +145,22 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     await sd.loadTemplates(opId);
     const test = balanced(mine.filter((t) => t.take > 2), lim);
     const siSet = balanced(mine, lim * 1.06);
-    const siRes = await pool(siSet, conc, (t) => recognise(si, t.audio, digitE));
+    const siRes = await pool(siSet, conc, (t) => say(si, t.audio, digitE));
     siRes.forEach((r) => { if (r) resultMs.push(r.timing.resultMs); });
     const ok = (r: AsrResult | null, t: Take): boolean => r?.status === 'match' && r.text === String(t.digit);
     const siAcc = siRes.filter((r, i) => ok(r, siSet[i]!)).length / siSet.length;
     noResult += siRes.filter((r) => r === null).length;
     inGrammar += siRes.length; falseRej += siRes.filter((r) => !r || r.status === 'nomatch').length;
-    const sdRes = await pool(test, conc, (t) => recognise(sd, t.audio, digitE, opId));
-    const fuRes = await pool(test, conc, (t) => recognise(si, t.audio, digitE, opId));
+    const sdRes = await pool(test, conc, (t) => say(sd, t.audio, digitE, opId));
+    const fuRes = await pool(test, conc, (t) => say(si, t.audio, digitE, opId));
     // check strings: 2–3 digits of this speaker joined with 100–250 ms gaps
     const trials = checkTrials(mine, o.checkTrials ?? 100, rand);
-    const acc = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }));
-    const fa = await pool(trials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }));
+    const acc = await pool(trials, conc, (t) => say(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }));
+    const fa = await pool(trials, conc, (t) => say(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }));
     // a picker at the wrong slot: the expected string differs in every digit (own random stream)
     const xrand = rng((o.seed ?? 7) * 13 + si_);
     const far = trials.map((t) => everyDigitOff(t.said, xrand));
-    const faFar = await pool(trials, conc, (t, i) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: far[i]!, commands: CMDS }));
+    const faFar = await pool(trials, conc, (t, i) => say(si, t.audio, { kind: 'digits', length: t.len, expected: far[i]!, commands: CMDS }));
     // quantities (number 0..999 with the expected quantity, as the picking flow asks): one digit
     // 1–9 said, expected = said, and expected = another (a short pick said); own random stream
     const qrand = rng((o.seed ?? 7) * 17 + si_);
@@ -169,13 +170,13 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       return { audio: t.audio, said: t.digit, other: 1 + ((t.digit + Math.floor(qrand() * 8)) % 9) };
     });
     const qtyE = (q: number): Expectation => ({ kind: 'number', min: 0, max: 999, expected: q, commands: CMDS });
-    const qAcc = await pool(qtys, conc, (t) => recognise(si, t.audio, qtyE(t.said)));
-    const qFa = await pool(qtys, conc, (t) => recognise(si, t.audio, qtyE(t.other)));
+    const qAcc = await pool(qtys, conc, (t) => say(si, t.audio, qtyE(t.said)));
+    const qFa = await pool(qtys, conc, (t) => say(si, t.audio, qtyE(t.other)));
     // the same check strings for an enrolled operator (templates fused in), built from held-out takes only
     const erand = rng((o.seed ?? 7) * 7919 + si_);
     const eTrials = checkTrials(test, o.checkTrials ?? 100, erand);
-    const eAcc = await pool(eTrials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }, opId));
-    const eFa = await pool(eTrials, conc, (t) => recognise(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }, opId));
+    const eAcc = await pool(eTrials, conc, (t) => say(si, t.audio, { kind: 'digits', length: t.len, expected: t.said, commands: CMDS }, opId));
+    const eFa = await pool(eTrials, conc, (t) => say(si, t.audio, { kind: 'digits', length: t.len, expected: t.other, commands: CMDS }, opId));
     // free strings (operator number, PIN): 3–4 digits joined with 100–250 ms gaps, freeDigits 1..10;
     // own random stream so the check trials above stay the same as in earlier figures
     const frand = rng((o.seed ?? 7) * 1000 + si_);
@@ -183,7 +184,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       const parts = Array.from({ length: frand() < 0.5 ? 3 : 4 }, () => mine[Math.floor(frand() * mine.length)]!);
       return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + frand() * 150)), said: parts.map((p) => p.digit).join('') };
     });
-    const freeRes = await pool(free, conc, (t) => recognise(si, t.audio, { kind: 'freeDigits', minLength: 1, maxLength: 10, commands: CMDS }));
+    const freeRes = await pool(free, conc, (t) => say(si, t.audio, { kind: 'freeDigits', minLength: 1, maxLength: 10, commands: CMDS }));
     // PINs of a site with a fixed length (4) from held-out takes: speaker-independent alone, and
     // for the enrolled operator (templates fused in, as after sign-on's identify step)
     const prand = rng((o.seed ?? 7) * 31 + si_);
@@ -192,8 +193,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
       return { audio: join(parts.map((p) => p.audio), parts.slice(1).map(() => 100 + prand() * 150)), said: parts.map((p) => p.digit).join('') };
     });
     const pinE = { kind: 'freeDigits' as const, minLength: 4, maxLength: 4, commands: CMDS };
-    const pinSi = await pool(pins, conc, (t) => recognise(si, t.audio, pinE));
-    const pinEnr = await pool(pins, conc, (t) => recognise(si, t.audio, pinE, opId));
+    const pinSi = await pool(pins, conc, (t) => say(si, t.audio, pinE));
+    const pinEnr = await pool(pins, conc, (t) => say(si, t.audio, pinE, opId));
     const pinOk = (rs: (AsrResult | null)[]): number => rs.filter((r, i) => r?.status === 'match' && r.text === pins[i]!.said).length / pins.length;
     rows.push({
       speaker: spk, si: siAcc, n: siSet.length,
@@ -215,8 +216,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const latRes = await pool(lat, conc, (t) => recognise(si, t.audio, digitE, undefined, true, `bench-${t.speaker}`));
   const rtMs = latRes.filter((r): r is AsrResult => r !== null).map((r) => r.timing.resultMs).sort((a, b) => a - b);
   const oog = loadOog(o.oog);
-  currentSession = 'bench-oog'; // one more speaker: the synthesised voices
-  const oogRes = await pool(oog, conc, (a) => recognise(si, a, digitE));
+  const oogRes = await pool(oog, conc, (a) => recognise(si, a, digitE, undefined, false, OOG_SESSION));
   const m = si.metrics();
   // The same out-of-grammar speech where the dialog knows the right answer: a check string
   // (2–3 digits) and a quantity (1–12). Anything accepted is a false accept.
@@ -226,8 +226,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     return { check: Array.from({ length: len }, () => String(Math.floor(krand() * 10))).join(''), qty: 1 + Math.floor(krand() * 12) };
   });
   const oogKnown = oog.map((a, i) => ({ a, k: known[i]! }));
-  const oogCheck = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }));
-  const oogQty = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }));
+  const oogCheck = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }, undefined, false, OOG_SESSION));
+  const oogQty = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }, undefined, false, OOG_SESSION));
   const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
   const { loopPasses, cpuMsTotal, audioMsTotal } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
