@@ -101,7 +101,7 @@ export interface AsrMetrics {
   streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
   decodersBusy: number; decodersTotal: number; vadLagMs: number; vadBatches: number; vadLastBatch: number; vadRunMs: number;
   utterances: number; busyRejections: number; results: { match: number; nomatch: number };
-  /** Recent (last 200) end-of-speech → result times and decode CPU / audio time. */
+  /** Recent (last 200) end-of-speech → result times and decode CPU / audio time (the recogniser thread's own CPU time on Linux, thread-cpu.ts; wall time of its handlers elsewhere). */
   resultMsP50: number; resultMsP95: number; rtf: number;
   /** Utterances by how the phone loop took part since start (see `oogDefer`). */
   loopPasses: Record<LoopPass, number>;

@@ -22,6 +22,7 @@ import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, f
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 import { serveInbox } from './worker-queue.ts';
+import { threadClock } from './thread-cpu.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; sessionComfort: boolean; pauseFlush: boolean }
 
@@ -76,6 +77,8 @@ interface Slot extends LoopState {
   warm: boolean;
 }
 
+/** This thread's CPU clock: a slot's `cpu` (the rtf) counts CPU time, not time preempted (thread-cpu.ts). */
+const clock = threadClock();
 let ss: SoundSwallowerModule | null = null;
 const slots: Slot[] = [];
 const dict = new Map<string, string[]>();
@@ -209,7 +212,7 @@ function sdMatch(feat: Features, sets: TemplateSet[], tokens: string[]): SdMatch
 function handle(m: ToWorker): void {
   switch (m.type) {
     case 'begin': {
-      const t0 = performance.now();
+      const t0 = clock.now();
       const s = slotFor(m);
       if (s.active && s.dec) { s.dec.stop(); stopLoop(s); }
       Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, loopWarm: s.loopWarm, utt: m.utt, active: true, expected: m.expected ?? null, deferLoop: m.deferLoop ?? null, fill: m.fill ?? null });
@@ -233,13 +236,13 @@ function handle(m: ToWorker): void {
         s.dec.start();
         if (!s.deferLoop) startLoop(s);
       }
-      s.cpu += performance.now() - t0;
+      s.cpu += clock.now() - t0;
       return;
     }
     case 'audio': {
       const s = slotFor(m);
       if (!s.active || s.utt !== m.utt) return;
-      const t0 = performance.now();
+      const t0 = clock.now();
       s.chunks.push(m.pcm); s.samples += m.pcm.length;
       if (s.dec && s.grammar) {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
@@ -247,18 +250,18 @@ function handle(m: ToWorker): void {
         // No partial here: only a pause can end an utterance early, and each pause posts one.
         if (s.fill !== null || (opts.comfortFromSpeech ? s.audible : s.samples) >= (FLOOR_MS * 16)) flushPending(s);
       }
-      s.cpu += performance.now() - t0;
+      s.cpu += clock.now() - t0;
       return;
     }
     case 'pause': {
       const s = slotFor(m);
       if (!s.active || s.utt !== m.utt || !s.dec || !s.grammar) return;
-      const t0 = performance.now();
+      const t0 = clock.now();
       // A decoder still holding audio back for its comfort level takes it now (pauseFlush; once
       // the level is known nothing is held, and flushPending has nothing to do).
       if (opts.pauseFlush || opts.comfortFromSpeech) flushPending(s);
       postPartial(s, m.utt, Math.max(0, s.samples - m.silence));
-      s.cpu += performance.now() - t0;
+      s.cpu += clock.now() - t0;
       return;
     }
     case 'cancel': {
@@ -269,7 +272,7 @@ function handle(m: ToWorker): void {
     case 'end': {
       const s = slotFor(m);
       if (!s.active || s.utt !== m.utt) return;
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = clock.now();
       let si: { words: string[]; segs: WordSeg[] } | null = null;
       let rescore: { best: number; expected: number | null } | null = null;
       let oog: { constrained: number; loop: number; frames: number } | null = null;
@@ -346,7 +349,7 @@ function handle(m: ToWorker): void {
         }
       }
       const finalMs = performance.now() - t0;
-      s.cpu += finalMs;
+      s.cpu += clock.now() - c0;
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];

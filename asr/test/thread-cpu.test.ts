@@ -1,0 +1,27 @@
+/**
+ * The recogniser's rtf clock counts the calling thread's CPU time: a busy loop advances it as much
+ * as the wall clock, a blocked thread does not, and work on another thread does not either.
+ */
+import t from 'tap';
+import { Worker } from 'node:worker_threads';
+import { threadClock } from '../thread-cpu.ts';
+
+const spin = (ms: number): void => { const end = performance.now() + ms; while (performance.now() < end) { /* busy on purpose */ } };
+
+t.test('on Linux it is the thread CPU clock', async (t) => {
+  const c = threadClock();
+  if (process.platform !== 'linux') { t.equal(c.cpu, false); return; }
+  t.equal(c.cpu, true);
+  const a = c.now(); spin(60); const busy = c.now() - a;
+  t.ok(busy > 40 && busy < 200, `busy 60 ms wall → ${busy.toFixed(1)} ms CPU`);
+  const b = c.now(); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 80); const blocked = c.now() - b;
+  t.ok(blocked < 20, `blocked 80 ms → ${blocked.toFixed(1)} ms CPU`);
+});
+
+t.test('another thread\'s work is not counted', { skip: process.platform !== 'linux' }, async (t) => {
+  const c = threadClock();
+  const a = c.now();
+  const w = new Worker('const e = performance.now() + 150; while (performance.now() < e) {}', { eval: true });
+  await new Promise((resolve) => w.once('exit', resolve));
+  t.ok(c.now() - a < 60, `a worker busy 150 ms → ${(c.now() - a).toFixed(1)} ms on this thread (its start-up only)`);
+});
