@@ -75,6 +75,17 @@ export function readConnected(probe: Features, sets: TemplateSet[], length: numb
   return { best: search(p, length, null), scores: sequences.map((q) => (q.length === length ? search(p, length, q)?.score ?? null : null)) };
 }
 
+/**
+ * `tokens` forced onto the probe as connected words (only their takes compared: a few ms): where
+ * each word lies, or null when the sequence cannot be aligned. Templates-first (verify.ts) then
+ * reads each word on its own against every digit.
+ */
+export function alignConnected(probe: Features, sets: TemplateSet[], tokens: string[]): ConnectedMatch | null {
+  const want = new Set(tokens);
+  const p = prepare(probe, sets.filter((s) => want.has(s.token)), tokens.length);
+  return p && search(p, tokens.length, tokens);
+}
+
 function prepare(probe: Features, sets: TemplateSet[], length: number): Prepared | null {
   const T = probe.frames;
   if (length < 1 || T < length * 5) return null;

@@ -1,0 +1,111 @@
+/**
+ * Templates first (`templatesFirst`, ASR_TEMPLATES_FIRST): whether an enrolled operator said the
+ * check digits the dialog expects, from their own voice templates alone, before any
+ * speaker-independent decoding. The expected digits are forced onto the utterance as connected
+ * words (connected.ts `alignConnected`: where each digit lies, a few ms), then each digit's stretch
+ * is matched on its own against all ten digits (dtw.ts `matchTemplates`). Confirmed only when every
+ * stretch's closest digit is the expected one, within `maxDistance` and by a clear margin (its
+ * best / second-best ratio under `maxRatio`); otherwise the decoder decides, as it does without
+ * templates first. Measured: docs/performance/asr.md round 14.
+ */
+import { FEAT_DIM, extractFeatures, trimSilence, type Features } from './features.ts';
+import { alignConnected } from './connected.ts';
+import { matchTemplates, type TemplateSet } from './dtw.ts';
+import type { SdMatch } from './worker-protocol.ts';
+
+export interface TemplateCheckOptions {
+  /** Every digit's best / second-best template distance must be under this (0.84: sdConfidence 0.85). */
+  maxRatio: number;
+  /** And its best distance at most this (decide's maxTemplateDistance). */
+  maxDistance: number;
+  /** DTW band (fraction of the longer sequence). */
+  band: number;
+}
+
+export interface TemplateCheck {
+  confirmed: boolean;
+  /** Each expected digit's own match against all ten (empty when the string could not be aligned). */
+  segments: SdMatch[];
+  /** The string aligned with no word squeezed (the audio may hold all of it). */
+  whole: boolean;
+}
+
+/** Each aligned word must last at least this share of its takes' mean length. */
+const MIN_WORD = 0.6;
+
+function meanFrames(sets: TemplateSet[], token: string): number {
+  const t = sets.find((s) => s.token === token)?.takes ?? [];
+  return t.length ? t.reduce((a, f) => a + f.frames, 0) / t.length : 0;
+}
+
+/** Frames of context each side of an aligned word when it is matched on its own. */
+const PAD = 2;
+
+/** Checks 16 kHz audio against the expected `tokens` ("0".."9"); `sets` holds the operator's ten digits. */
+export function checkExpected(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions): TemplateCheck {
+  const digits = sets.filter((s) => /^[0-9]$/.test(s.token));
+  const probe = trimSilence(extractFeatures(audio));
+  const al = digits.length === 10 ? alignConnected(probe, digits, tokens) : null;
+  if (!al) return { confirmed: false, segments: [], whole: false };
+  const segments = al.segments.map(([a, b]) => {
+    const lo = Math.max(0, a - PAD), hi = Math.min(probe.frames - 1, b + PAD);
+    const seg: Features = { frames: hi - lo + 1, data: probe.data.subarray(lo * FEAT_DIM, (hi + 1) * FEAT_DIM) };
+    const m = matchTemplates(seg, digits, o.band);
+    return { token: m.token, distance: m.distance, second: m.second, ratio: m.ratio, distances: m.distances };
+  });
+  // A word squeezed into the end of the audio (a pause inside the string, before its last digit
+  // was said) lasts about DUR_MIN (0.5) of its takes: measured 0.45–0.53 in 10 of 11 such
+  // confirmations, 2 of 184 complete strings under 0.6 (docs/performance/asr.md round 14).
+  const whole = al.segments.every(([a, b], i) => b - a + 1 >= MIN_WORD * meanFrames(digits, tokens[i]!));
+  const confirmed = whole && segments.every((m, i) => m.token === tokens[i] && m.ratio < o.maxRatio && m.distance <= o.maxDistance);
+  return { confirmed, segments, whole };
+}
+
+/** What a pause's check means for a templates-first utterance. */
+export type PauseVerdict =
+  /** The expected string, confirmed: post it as the partial (the utterance may end early). */
+  | 'confirmed'
+  /** Not there yet (not alignable, or a word squeezed into the end: a pause inside the string): hold on. */
+  | 'hold'
+  /** A whole string that is not clearly the expected one: the decoder takes over. */
+  | 'doubt';
+
+/** As checkExpected, with what a pause should do about it. */
+export function checkAtPause(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions): { verdict: PauseVerdict; segments: SdMatch[] } {
+  const c = checkExpected(audio, sets, tokens, o);
+  return { verdict: c.confirmed ? 'confirmed' : c.whole ? 'doubt' : 'hold', segments: c.segments };
+}
+
+/** A templates-first utterance's state in the recogniser thread. */
+export interface TemplatesFirst extends TemplateCheckOptions {
+  /** The expected digits ("0".."9") and the decoder's words for them (posted as the partial). */
+  tokens: string[]; words: string[];
+  sets: TemplateSet[];
+  /** The digits' matches when the last pause confirmed the string, and the sample that pause began at. */
+  confirmed: SdMatch[] | null; at: number;
+}
+
+/**
+ * At a pause that began at sample `pauseAt` of `audio` (the utterance so far): 'confirmed' → post
+ * the expected words as a settled partial (the utterance may end early); 'hold' → nothing yet;
+ * 'doubt' → the decoder takes over from here.
+ */
+export function templatesAtPause(tf: TemplatesFirst, audio: Float32Array, pauseAt: number): PauseVerdict {
+  const c = checkAtPause(audio.subarray(0, pauseAt), tf.sets, tf.tokens, tf);
+  tf.confirmed = c.verdict === 'confirmed' ? c.segments : null;
+  tf.at = pauseAt;
+  return c.verdict;
+}
+
+/**
+ * A confirming pause's result stands for the end when at most this much audio followed it (its
+ * own silence: speech after it would have brought another pause, which checks again).
+ */
+const REUSE_SAMPLES = 1.5 * 16000;
+
+/** At the end (`samples` in all): the digits' matches when confirmed, else null (the decoder decides). */
+export function templatesAtEnd(tf: TemplatesFirst, audio: () => Float32Array, samples: number): SdMatch[] | null {
+  if (tf.confirmed && samples - tf.at <= REUSE_SAMPLES) return tf.confirmed;
+  const c = checkExpected(audio(), tf.sets, tf.tokens, tf);
+  return c.confirmed ? c.segments : null;
+}
