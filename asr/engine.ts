@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from './worker-url.ts';
 import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
-import { decide, deferredLoopWords, expectedWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
+import { decide, deferredLoopWords, expectedWords, knownAnswerWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
 import { TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
 import { concat, resample } from './audio.ts';
@@ -53,6 +53,7 @@ export class AsrEngine implements StreamHost {
   private readonly recent: { resultMs: number; cpu: number; audio: number }[] = [];
   private readonly counters = { utterances: 0, busy: 0, match: 0, nomatch: 0, shed: 0, sessionComfort: 0 };
   private readonly loopPasses: Record<LoopPass, number> = { streamed: 0, deferred: 0, skipped: 0 };
+  private readonly tfirst = { confirmed: 0, fallback: 0 };
   private readonly totals = { cpuMs: 0, audioMs: 0 };
   private readonly gapTimer: NodeJS.Timeout;
   private reqId = 1;
@@ -154,7 +155,7 @@ export class AsrEngine implements StreamHost {
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
     const fill = utt.grammar && this.opts.sessionComfort === true ? this.sessionFill.get(utt.stream.sessionId) ?? null : null;
     if (fill !== null) this.counters.sessionComfort++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? this.deferLoop(utt.expectation, h) : null, fill });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? this.deferLoop(utt.expectation, h) : null, fill, tfirst: this.templatesFirst(utt, h) });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);
@@ -210,6 +211,17 @@ export class AsrEngine implements StreamHost {
   private post(h: WorkerHandle, m: ToWorker, transfer: ArrayBuffer[] = []): void { h.w.postMessage(m, transfer); }
 
   // ---- templates ----
+  /** Templates first (verify.ts): check digits the dialog knows, said by an operator with all ten digits enrolled. */
+  private templatesFirst(utt: Utterance, h: WorkerHandle): Extract<ToWorker, { type: 'begin' }>['tfirst'] {
+    const e = utt.expectation;
+    if (this.opts.templatesFirst === false || utt.operatorId === undefined || e?.kind !== 'digits' || e.length < 2 || e.expected === undefined) return null;
+    const t = this.templates.get(utt.operatorId);
+    if (!t || ![...'0123456789'].every((d) => t.tokens.has(d))) return null;
+    const known = h.cache.has(t.key);
+    h.cache.set(t.key, true);
+    return { tokens: [...e.expected], words: knownAnswerWords(e)!, key: t.key, ...(known ? {} : { data: t.serialized }), maxRatio: this.decideOpts.templatesFirstRatio, maxDistance: this.decideOpts.maxTemplateDistance };
+  }
+
   /** The operator's templates for this utterance; their data only when this worker lacks them. */
   private templatePayload(utt: Utterance, h: WorkerHandle): TemplateRequest | null {
     if (utt.operatorId === undefined || !utt.expectation) return null;
@@ -310,17 +322,18 @@ export class AsrEngine implements StreamHost {
     if (m.cmn && this.opts.sessionCmn === true) this.sessionCmn.set(u.stream.sessionId, m.cmn);
     if (m.fill !== undefined) this.sessionFill.set(u.stream.sessionId, m.fill);
     if (m.loopPass) this.loopPasses[m.loopPass]++;
+    if (m.tfirst) this.tfirst[m.tfirst.outcome]++;
     this.totals.cpuMs += m.cpuMs; this.totals.audioMs += m.audioMs;
     this.recent.push({ resultMs, cpu: m.cpuMs, audio: m.audioMs });
     if (this.recent.length > 200) this.recent.shift();
-    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null, m.sdConnected ?? null));
+    u.stream.deliver(this.toResult(u, m.si?.words ?? null, m.sd, m.sdSegments, resultMs, m.rescore ?? null, m.oog ?? null, m.sdConnected ?? null, m.tfirst?.outcome === 'confirmed' ? m.tfirst.segments : null));
   }
 
-  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null, sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null): AsrResult {
+  private toResult(u: Utterance, siWords: string[] | null, sd: SdMatch | null, sdSegments: SdMatch[] | null, resultMs: number, rescore: Rescore | null, oog: OogScore | null, sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null, templatesFirst: SdMatch[] | null = null): AsrResult {
     const timing = { speechStartMs: u.startMs, speechEndMs: u.endMs, resultMs, ...(u.endedBy ? { endedBy: u.endedBy } : {}), ...(u.finalMs !== undefined ? { finalMs: u.finalMs } : {}) };
     if (!u.expectation) { this.counters.nomatch++; return { status: 'nomatch', reason: 'no_expectation', confidence: 0, timing }; }
     this.opts.trace?.({ siWords, rescore, oog, sd, sdSegments, sdConnected });
-    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, sdConnected, rescore, oog }, this.decideOpts);
+    const d = decide({ expectation: u.expectation, siWords: u.grammar ? siWords : null, sd, sdSegments, sdConnected, rescore, oog, templatesFirst }, this.decideOpts);
     if (d.status === 'nomatch') { this.counters.nomatch++; return { ...d, timing }; }
     this.counters.match++;
     return {
@@ -346,7 +359,7 @@ export class AsrEngine implements StreamHost {
       decodersBusy: this.workers.reduce((a, h) => a + h.busy, 0), decodersTotal: total,
       vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
       utterances: this.counters.utterances, busyRejections: this.counters.busy, results: { match: this.counters.match, nomatch: this.counters.nomatch },
-      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, loopShed: this.counters.shed, sessionComfort: this.counters.sessionComfort, workerWaitMs: Math.max(0, ...this.workers.map((h) => h.waitMs)), cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
+      resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, loopShed: this.counters.shed, sessionComfort: this.counters.sessionComfort, templatesFirst: { ...this.tfirst }, workerWaitMs: Math.max(0, ...this.workers.map((h) => h.waitMs)), cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
     };
   }
 

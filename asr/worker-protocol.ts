@@ -26,6 +26,12 @@ export type ToWorker =
      * to the decoder as it comes instead of held back until the level is known (null: hold).
      */
     fill?: number | null;
+    /**
+     * Templates first (verify.ts): the expected digits (tokens and the decoder's words) are checked
+     * against the operator's templates at each pause and at the end; the decoder hears the audio
+     * only if they do not confirm it. Templates: the key, the data only when this worker lacks them.
+     */
+    tfirst?: { tokens: string[]; words: string[]; key: string; data?: SerializedTemplates; maxRatio: number; maxDistance: number } | null;
   }
   | { type: 'audio'; utt: number; slot: number; pcm: Float32Array }
   | {
@@ -83,6 +89,8 @@ export type FromWorker =
     fill?: number;
     /** How the phone loop took part (absent when there is none). */
     loopPass?: LoopPass;
+    /** Templates first: confirmed (each expected digit's own match; si is null) or the decoder took over. */
+    tfirst?: { outcome: 'confirmed'; segments: SdMatch[] } | { outcome: 'fallback' };
   }
   | { type: 'matched'; id: number; match: SdMatch }
   | { type: 'featured'; id: number; frames: number; data: Float32Array }

@@ -22,6 +22,7 @@ import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, f
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 import { serveInbox } from './worker-queue.ts';
+import { templatesAtEnd, templatesAtPause, type TemplatesFirst } from './verify.ts';
 import { threadClock } from './thread-cpu.ts';
 
 export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; sessionComfort: boolean; pauseFlush: boolean }
@@ -75,6 +76,10 @@ interface Slot extends LoopState {
    * decoder's first utterance is decoded twice, the first pass only setting the mean.
    */
   warm: boolean;
+  /** Templates first (verify.ts): the decoder is not fed while this is set; `at`: the sample its last pause confirmed the string at. */
+  tf: TemplatesFirst | null;
+  /** The decoder took over from the templates during this utterance. */
+  tfFell: boolean;
 }
 
 /** This thread's CPU clock: a slot's `cpu` (the rtf) counts CPU time, not time preempted (thread-cpu.ts). */
@@ -129,7 +134,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
-  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false };
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false, tf: null, tfFell: false };
 }
 
 
@@ -236,6 +241,11 @@ function handle(m: ToWorker): void {
         s.dec.start();
         if (!s.deferLoop) startLoop(s);
       }
+      if (m.tfirst) {
+        let sets = templates.get(m.tfirst.key);
+        if (m.tfirst.data) { sets = toTemplateSets(m.tfirst.data); templates.set(m.tfirst.key, sets); }
+        if (sets) s.tf = { tokens: m.tfirst.tokens, words: m.tfirst.words, sets, maxRatio: m.tfirst.maxRatio, maxDistance: m.tfirst.maxDistance, band: opts.dtwBand, confirmed: null, at: 0 };
+      }
       s.cpu += clock.now() - t0;
       return;
     }
@@ -248,7 +258,7 @@ function handle(m: ToWorker): void {
         s.pending.push(m.pcm.slice()); s.pendingLen += m.pcm.length;
         if (s.fill === null && opts.comfortFromSpeech) s.audible += audibleSamples(m.pcm);
         // No partial here: only a pause can end an utterance early, and each pause posts one.
-        if (s.fill !== null || (opts.comfortFromSpeech ? s.audible : s.samples) >= (FLOOR_MS * 16)) flushPending(s);
+        if (!s.tf && (s.fill !== null || (opts.comfortFromSpeech ? s.audible : s.samples) >= (FLOOR_MS * 16))) flushPending(s);
       }
       s.cpu += clock.now() - t0;
       return;
@@ -257,6 +267,12 @@ function handle(m: ToWorker): void {
       const s = slotFor(m);
       if (!s.active || s.utt !== m.utt || !s.dec || !s.grammar) return;
       const t0 = clock.now();
+      if (s.tf) {
+        const v = templatesAtPause(s.tf, concat(s.chunks, s.samples), Math.max(0, s.samples - m.silence));
+        if (v === 'confirmed') post({ type: 'partial', utt: m.utt, words: s.tf.words, settled: true });
+        if (v !== 'doubt') { s.cpu += clock.now() - t0; return; }
+        s.tf = null; s.tfFell = true; // a whole string the templates doubt: the decoder takes over
+      }
       // A decoder still holding audio back for its comfort level takes it now (pauseFlush; once
       // the level is known nothing is held, and flushPending has nothing to do).
       if (opts.pauseFlush || opts.comfortFromSpeech) flushPending(s);
@@ -282,7 +298,12 @@ function handle(m: ToWorker): void {
       // The utterance's audio in one array, joined once for whichever of the level and the templates need it.
       let joined: Float32Array | null = null;
       const utterance = (): Float32Array => (joined ??= concat(s.chunks, s.samples));
-      if (s.dec && s.grammar) {
+      // Templates first: confirmed (at the last pause or now) → the decoder never hears this utterance.
+      const tfSegs = s.tf ? templatesAtEnd(s.tf, utterance, s.samples) : null;
+      if (s.tf && !tfSegs) { s.tf = null; s.tfFell = true; }
+      const tfirst = tfSegs ? { outcome: 'confirmed' as const, segments: tfSegs } : s.tfFell ? { outcome: 'fallback' as const } : undefined;
+      if (tfSegs && s.dec) { s.dec.stop(); s.pending = []; s.pendingLen = 0; s.fed = []; }
+      if (s.dec && s.grammar && !tfSegs) {
         if (opts.sessionComfort) fill = comfortLevel(utterance());
         flushPending(s);
         if (!s.warm && !s.seeded) {
@@ -327,7 +348,7 @@ function handle(m: ToWorker): void {
       let sd: SdMatch | null = null;
       let sdSegments: SdMatch[] | null = null;
       let sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null;
-      if (m.templates) {
+      if (m.templates && !tfSegs) {
         let sets = templates.get(m.templates.key);
         if (m.templates.data) { sets = toTemplateSets(m.templates.data); templates.set(m.templates.key, sets); }
         if (sets) {
@@ -353,7 +374,7 @@ function handle(m: ToWorker): void {
       s.active = false;
       const audioMs = s.samples / 16;
       s.chunks = [];
-      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, inboxWaitMs: inbox.takeMaxWait(), cmn: cmnOut, ...(fill !== undefined ? { fill } : {}), ...(loopPass ? { loopPass } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
+      post({ type: 'result', utt: m.utt, si, rescore, oog, sd, sdSegments, sdConnected, cpuMs: s.cpu, finalMs, audioMs, inboxWaitMs: inbox.takeMaxWait(), cmn: cmnOut, ...(fill !== undefined ? { fill } : {}), ...(loopPass ? { loopPass } : {}), ...(tfirst ? { tfirst } : {}) }, cmnOut ? [cmnOut.buffer as ArrayBuffer] : []);
       return;
     }
     case 'match': {

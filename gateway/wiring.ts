@@ -119,9 +119,9 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         },
         decide: {
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
-          oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin,
+          oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin, templatesFirstRatio: a.templatesFirstRatio,
         },
-        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, sessionComfort: a.sessionComfort, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, shedLagMs: a.shedLagMs, loopFast: a.loopFast,
+        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, sessionComfort: a.sessionComfort, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, shedLagMs: a.shedLagMs, loopFast: a.loopFast, templatesFirst: a.templatesFirst,
         templateCache: a.templateCache,
         templateStore,
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),
@@ -140,6 +140,9 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         m.gauge(`voiceman_asr_loop_${pass}`, `Utterances whose out-of-grammar phone loop was ${pass === 'skipped' ? 'not needed (the known answer won)' : pass === 'deferred' ? 'decoded at the end' : 'fed as audio came'}, since start`, () => engine.metrics().loopPasses[pass]);
       }
       m.gauge('voiceman_asr_loop_shed', 'Utterances whose phone loop waited for the known answer only because their recogniser thread was behind (ASR_SHED_LAG_MS), since start', () => engine.metrics().loopShed);
+      for (const o of ['confirmed', 'fallback'] as const) {
+        m.gauge(`voiceman_asr_templates_first_${o}`, `Templates-first check strings ${o === 'confirmed' ? 'confirmed by the templates alone' : 'handed to the decoder'} (ASR_TEMPLATES_FIRST), since start`, () => engine.metrics().templatesFirst[o]);
+      }
       m.gauge('voiceman_asr_worker_lag_ms', "Longest wait of a message in a recogniser thread's inbox up to its latest result (ms)", () => engine.metrics().workerWaitMs);
     }
     const engine = asr;

@@ -24,6 +24,8 @@ export interface EvalOptions {
   comfortFromSpeech?: boolean;
   /** The engine's sessionComfort (ASR_SESSION_COMFORT); each speaker is one session. */
   sessionComfort?: boolean;
+  /** The engine's templatesFirst (ASR_TEMPLATES_FIRST) and decide.templatesFirstRatio. */
+  templatesFirst?: boolean; templatesFirstRatio?: number;
   /** The engine's oogDefer (ASR_OOG_DEFER); undefined = the engine's default. */
   oogDefer?: OogDefer;
   expectedMargin?: number;
@@ -124,7 +126,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -229,7 +231,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const oogCheck = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }, undefined, false, OOG_SESSION));
   const oogQty = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }, undefined, false, OOG_SESSION));
   const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
-  const { loopPasses, cpuMsTotal, audioMsTotal } = si.metrics();
+  const { loopPasses, cpuMsTotal, audioMsTotal, templatesFirst } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
   const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
   resultMs.sort((a, b) => a - b);
@@ -239,7 +241,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),
     oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
-    oog_check_accept: accepted(oogCheck), oog_qty_accept: accepted(oogQty), loop_passes: loopPasses,
+    oog_check_accept: accepted(oogCheck), oog_qty_accept: accepted(oogQty), loop_passes: loopPasses, templates_first: templatesFirst,
     rtf_all: audioMsTotal ? cpuMsTotal / audioMsTotal : 0,
     false_rejection: falseRej / inGrammar,
     p95_result_ms: rtMs[Math.floor(rtMs.length * 0.95)] ?? 0, p50_result_ms: rtMs[Math.floor(rtMs.length * 0.5)] ?? 0, rtf: m.rtf,
