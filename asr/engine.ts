@@ -13,7 +13,7 @@ import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
 import { decide, deferredLoopWords, expectedWords, knownAnswerWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
-import { TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
+import { allowedTokens, TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
 import { concat, resample } from './audio.ts';
 import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
@@ -142,6 +142,23 @@ export class AsrEngine implements StreamHost {
     return shed;
   }
 
+  /**
+   * The loop's plan for an utterance: deferred as above, or, for a one-word known answer of an
+   * operator whose templates hold it (templates first), deferred until the templates have been
+   * heard too (`deferLoopSd`): when they and the decoder both hear the known answer, the loop
+   * could not change the decision (decide overrules it where the engines agree).
+   */
+  private loopPlan(utt: Utterance, h: WorkerHandle): { deferLoop: string[] | null; deferLoopSd?: boolean } {
+    if (!utt.grammar) return { deferLoop: null };
+    const words = this.deferLoop(utt.expectation, h);
+    if (words || this.opts.templatesFirst === false || utt.operatorId === undefined || !utt.expectation) return { deferLoop: words };
+    const one = knownAnswerWords(utt.expectation);
+    const d = one?.length === 1 ? (DIGIT_WORDS as readonly string[]).indexOf(one[0]!) : -1;
+    const token = d >= 0 ? String(d) : null;
+    const t = this.templates.get(utt.operatorId);
+    return token && t?.tokens.has(token) && allowedTokens(utt.expectation).has(token) ? { deferLoop: one, deferLoopSd: true } : { deferLoop: null };
+  }
+
   private refuse(s: StreamImpl, reason: 'queue_full' | 'vad_lag'): void {
     this.counters.busy++;
     s.busy({ reason, queueDepth: this.queue.length });
@@ -155,7 +172,7 @@ export class AsrEngine implements StreamHost {
     utt.worker = bi; utt.slot = h.free.pop()!; h.busy++;
     const fill = utt.grammar && this.opts.sessionComfort === true ? this.sessionFill.get(utt.stream.sessionId) ?? null : null;
     if (fill !== null) this.counters.sessionComfort++;
-    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, deferLoop: utt.grammar ? this.deferLoop(utt.expectation, h) : null, fill, tfirst: this.templatesFirst(utt, h) });
+    this.post(h, { type: 'begin', utt: utt.id, slot: utt.slot, jsgf: utt.grammar?.jsgf ?? null, key: utt.grammar?.key ?? null, words: utt.grammar?.words ?? [], settings: utt.grammar?.decoder, expected: utt.grammar && this.decideOpts.expectedMargin > 0 ? expectedWords(utt.expectation) : null, cmn: utt.grammar && this.opts.sessionCmn === true ? this.sessionCmn.get(utt.stream.sessionId) ?? null : null, ...this.loopPlan(utt, h), fill, tfirst: this.templatesFirst(utt, h) });
     const buffered = utt.buffer; utt.buffer = []; utt.bufferLen = 0;
     for (const b of buffered) this.audio(utt, b);
     if (utt.ended) this.end(utt);

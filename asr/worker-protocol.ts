@@ -21,6 +21,8 @@ export type ToWorker =
      * the end and is decoded only when the grammar's winner differs (null: fed as audio arrives).
      */
     deferLoop?: string[] | null;
+    /** A one-word known answer of an enrolled operator: the deferred loop is skipped only when the templates' closest token is that answer too. */
+    deferLoopSd?: boolean;
     /**
      * The session's comfort-noise level from its last utterance (`sessionComfort`): audio is fed
      * to the decoder as it comes instead of held back until the level is known (null: hold).

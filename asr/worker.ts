@@ -11,9 +11,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import createModule from 'soundswallower';
 import type { Decoder, SoundSwallowerModule } from 'soundswallower';
-import { extractFeatures, trimSilence, type Features } from './features.ts';
-import { matchTemplates, type TemplateSet } from './dtw.ts';
-import { connectedReading, digitOf } from './connected.ts';
+import { extractFeatures, trimSilence } from './features.ts';
+import type { TemplateSet } from './dtw.ts';
+import { digitOf } from './connected.ts';
+import { sdMatch, UtteranceTemplates } from './utterance-templates.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
 import { concat } from './audio.ts';
@@ -70,6 +71,8 @@ interface Slot extends LoopState {
    * loop is fed as audio arrives.
    */
   deferLoop: string[] | null;
+  /** The deferred loop is skipped only when the templates' closest token is the known answer too (a one-word answer of an enrolled operator). */
+  loopSd: boolean;
   /**
    * The decoder has heard speech. PocketSphinx carries its cepstral mean over from one utterance
    * to the next and starts from the model's `cmninit`, which is far from real audio: a fresh
@@ -134,7 +137,7 @@ async function init(): Promise<void> {
 }
 
 function newSlot(dec: Decoder | null, loop: Decoder | null, cmn: CmnHandle | null, loopCmn: CmnHandle | null): Slot {
-  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopOn: false, loopWarm: false, tf: null, tfFell: false };
+  return { dec, loop, cmn, loopCmn, seeded: false, grammar: null, utt: -1, active: false, chunks: [], samples: 0, pending: [], pendingLen: 0, audible: 0, fill: null, noise: newNoise(), cpu: 0, fed: [], expected: null, settings: {}, warm: false, deferLoop: null, loopSd: false, loopOn: false, loopWarm: false, tf: null, tfFell: false };
 }
 
 
@@ -209,9 +212,10 @@ function toTemplateSets(t: SerializedTemplates): TemplateSet[] {
   return t.sets.map((s) => ({ token: s.token, takes: s.takes.map((k) => ({ frames: k.frames, data: k.data })) }));
 }
 
-function sdMatch(feat: Features, sets: TemplateSet[], tokens: string[]): SdMatch {
-  const allowed = new Set(tokens);
-  return matchTemplates(feat, sets.filter((s) => allowed.has(s.token)), opts.dtwBand);
+/** The operator's template sets of a request: from its data (then cached by key) or the cache; null when evicted. */
+function templateSets(t: { key: string; data?: SerializedTemplates }): TemplateSet[] | null {
+  if (t.data) templates.set(t.key, toTemplateSets(t.data));
+  return templates.get(t.key) ?? null;
 }
 
 function handle(m: ToWorker): void {
@@ -220,7 +224,7 @@ function handle(m: ToWorker): void {
       const t0 = clock.now();
       const s = slotFor(m);
       if (s.active && s.dec) { s.dec.stop(); stopLoop(s); }
-      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, loopWarm: s.loopWarm, utt: m.utt, active: true, expected: m.expected ?? null, deferLoop: m.deferLoop ?? null, fill: m.fill ?? null });
+      Object.assign(s, newSlot(s.dec, s.loop, s.cmn, s.loopCmn), { grammar: s.grammar, settings: s.settings, warm: s.warm, loopWarm: s.loopWarm, utt: m.utt, active: true, expected: m.expected ?? null, deferLoop: m.deferLoop ?? null, loopSd: m.deferLoopSd === true, fill: m.fill ?? null });
       if (s.dec && m.jsgf) {
         if (s.grammar !== m.key) {
           ensureWords(s.dec, m.words);
@@ -242,8 +246,7 @@ function handle(m: ToWorker): void {
         if (!s.deferLoop) startLoop(s);
       }
       if (m.tfirst) {
-        let sets = templates.get(m.tfirst.key);
-        if (m.tfirst.data) { sets = toTemplateSets(m.tfirst.data); templates.set(m.tfirst.key, sets); }
+        const sets = templateSets(m.tfirst);
         if (sets) s.tf = { tokens: m.tfirst.tokens, words: m.tfirst.words, sets, maxRatio: m.tfirst.maxRatio, maxDistance: m.tfirst.maxDistance, band: opts.dtwBand, confirmed: null, at: 0 };
       }
       s.cpu += clock.now() - t0;
@@ -303,6 +306,9 @@ function handle(m: ToWorker): void {
       if (s.tf && !tfSegs) { s.tf = null; s.tfFell = true; }
       const tfirst = tfSegs ? { outcome: 'confirmed' as const, segments: tfSegs } : s.tfFell ? { outcome: 'fallback' as const } : undefined;
       if (tfSegs && s.dec) { s.dec.stop(); s.pending = []; s.pendingLen = 0; s.fed = []; }
+      // The operator's templates, matched once for the loop's decision and the fusion.
+      const sets = m.templates && !tfSegs ? templateSets(m.templates) : null;
+      const tm = sets ? new UtteranceTemplates(utterance, sets, m.templates!, opts.dtwBand) : null;
       if (s.dec && s.grammar && !tfSegs) {
         if (opts.sessionComfort) fill = comfortLevel(utterance());
         flushPending(s);
@@ -327,7 +333,8 @@ function handle(m: ToWorker): void {
         si = { words: segs.map((x) => x.word), segs };
         if (s.loop && ss) {
           // A deferred loop is decoded only when the grammar's winner is not the known answer.
-          const known = s.deferLoop !== null && si.words.join(' ') === s.deferLoop.join(' ');
+          // A one-word answer's loop waits for the templates too (loopSd): it is needed only where they differ.
+          const known = s.deferLoop !== null && si.words.join(' ') === s.deferLoop.join(' ') && (!s.loopSd || tm?.whole()?.token === digitOf(si.words[0]!));
           if (s.deferLoop && !known && segs.length) decodeDeferredLoop(s);
           loopPass = !s.deferLoop ? 'streamed' : known ? 'skipped' : 'deferred';
           stopLoop(s);
@@ -345,30 +352,7 @@ function handle(m: ToWorker): void {
         }
         s.fed = [];
       }
-      let sd: SdMatch | null = null;
-      let sdSegments: SdMatch[] | null = null;
-      let sdConnected: { tokens: string[]; score: number; siScore: number | null } | null = null;
-      if (m.templates && !tfSegs) {
-        let sets = templates.get(m.templates.key);
-        if (m.templates.data) { sets = toTemplateSets(m.templates.data); templates.set(m.templates.key, sets); }
-        if (sets) {
-          const audio = utterance();
-          // The whole utterance's features, computed once for whichever matches need them.
-          let whole: Features | null = null;
-          const wholeFeatures = (): Features => (whole ??= trimSilence(extractFeatures(audio)));
-          if (m.templates.tokens.length) sd = sdMatch(wholeFeatures(), sets, m.templates.tokens);
-          if (m.templates.segmentTokens.length && si && si.segs.length > 1) {
-            sdSegments = si.segs.map((g) => {
-              const a = Math.max(0, Math.round((g.startMs - 30) * 16)), b = Math.min(audio.length, Math.round((g.endMs + 30) * 16));
-              return sdMatch(trimSilence(extractFeatures(audio.subarray(a, b))), sets!, m.templates!.segmentTokens);
-            });
-          }
-          // Fixed-length digit strings: the templates' own reading, unless the per-segment one already agrees with the decoder.
-          const count = m.templates.segmentCount ?? 0;
-          const agreed = !!si && !!sdSegments && sdSegments.map((x) => x.token).join(' ') === si.words.map(digitOf).join(' ');
-          if (count >= 2 && !agreed) sdConnected = connectedReading(wholeFeatures(), sets, count, si?.words ?? []);
-        }
-      }
+      const { sd, sdSegments, sdConnected } = tm?.all(si) ?? { sd: null, sdSegments: null, sdConnected: null };
       const finalMs = performance.now() - t0;
       s.cpu += clock.now() - c0;
       s.active = false;
@@ -379,7 +363,7 @@ function handle(m: ToWorker): void {
     }
     case 'match': {
       const sets = toTemplateSets(m.templates);
-      post({ type: 'matched', id: m.id, match: sdMatch(trimSilence(extractFeatures(m.pcm)), sets, m.tokens) });
+      post({ type: 'matched', id: m.id, match: sdMatch(trimSilence(extractFeatures(m.pcm)), sets, m.tokens, opts.dtwBand) });
       return;
     }
     case 'features': {

@@ -80,3 +80,25 @@ t.test('through the engine: confirmed without decoding, ends early; a different 
   t.not(r?.status === 'match' ? r.text : null, x.other, 'and is not accepted as the expected one');
   t.ok(r?.status !== 'match' || r.engines.si !== undefined, 'the decoder heard it');
 });
+
+t.test('a one-word known answer of an enrolled operator: the phone loop waits for the templates', async (t) => {
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 2, templateStore: new MemoryTemplateStore() });
+  t.teardown(() => engine.close());
+  for (let d = 0; d < 10; d++) await engine.enroll(8, String(d), enrolled(d).map((x) => ({ pcm: x.audio, sampleRate: 16000 })));
+  const qty = (q: number) => ({ kind: 'number' as const, min: 0, max: 999, expected: q, commands: [] });
+  const takes = [3, 5, 7].map((d) => heldOut.find((x) => x.digit === d)!);
+  await recognise(engine, takes[0]!.audio, qty(3), undefined, false, 'warm'); // a fresh decoder's first utterance
+  const before = engine.metrics().loopPasses;
+  await recognise(engine, takes[0]!.audio, qty(3), undefined, false, 'anon');
+  const mid = engine.metrics().loopPasses;
+  t.equal(mid.streamed, before.streamed + 1, 'not enrolled: the loop streams as before');
+  let agreed = 0;
+  for (const x of takes) {
+    const r = await recognise(engine, x.audio, qty(x.digit), 8, false, 'op');
+    if (r?.status === 'match' && r.text === String(x.digit) && r.engines.agree) agreed++;
+  }
+  const after = engine.metrics().loopPasses;
+  t.equal(after.streamed, mid.streamed, 'enrolled: never streamed');
+  t.equal(after.skipped - mid.skipped, agreed, `skipped exactly where the decoder and the templates both heard it (${agreed} of 3)`);
+  t.ok(agreed >= 2, 'which is most of the time');
+});
