@@ -61,9 +61,14 @@ function powerSpectrum(re: Float64Array, im: Float64Array, out: Float64Array): v
 
 export interface Features { frames: number; data: Float32Array }
 
+/** How many feature frames `samples` of 16 kHz audio give. */
+export function featureFrames(samples: number): number {
+  return samples < WIN ? 0 : 1 + Math.floor((samples - WIN) / HOP);
+}
+
 /** MFCC13 (c0 → log energy) + deltas of 16 kHz float audio. */
 export function extractFeatures(x: Float32Array): Features {
-  const n = x.length < WIN ? 0 : 1 + Math.floor((x.length - WIN) / HOP);
+  const n = featureFrames(x.length);
   const base = new Float32Array(n * NCEP);
   const re = new Float64Array(NFFT), im = new Float64Array(NFFT), pw = new Float64Array(NFFT / 2 + 1);
   const lm = new Float64Array(NMEL);

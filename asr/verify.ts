@@ -8,7 +8,7 @@
  * best / second-best ratio under `maxRatio`); otherwise the decoder decides, as it does without
  * templates first. Measured: docs/performance/asr.md round 14.
  */
-import { FEAT_DIM, extractFeatures, trimSilence, type Features } from './features.ts';
+import { FEAT_DIM, extractFeatures, featureFrames, trimSilence, type Features } from './features.ts';
 import { alignConnected } from './connected.ts';
 import { matchTemplates, type TemplateSet } from './dtw.ts';
 import type { SdMatch } from './worker-protocol.ts';
@@ -44,8 +44,10 @@ const PAD = 2;
 /** Checks 16 kHz audio against the expected `tokens` ("0".."9"); `sets` holds the operator's ten digits. */
 export function checkExpected(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions): TemplateCheck {
   const digits = sets.filter((s) => /^[0-9]$/.test(s.token));
+  // Too short to hold every digit at its least length (below): not whole, whatever the features say.
+  if (digits.length !== 10 || featureFrames(audio.length) < tokens.reduce((a, t) => a + MIN_WORD * meanFrames(digits, t), 0)) return { confirmed: false, segments: [], whole: false };
   const probe = trimSilence(extractFeatures(audio));
-  const al = digits.length === 10 ? alignConnected(probe, digits, tokens) : null;
+  const al = alignConnected(probe, digits, tokens);
   if (!al) return { confirmed: false, segments: [], whole: false };
   // A word squeezed into the end of the audio (a pause inside the string, before its last digit
   // was said) lasts about DUR_MIN (0.5) of its takes: measured 0.45–0.53 in 10 of 11 such
