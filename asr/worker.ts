@@ -305,7 +305,7 @@ function handle(m: ToWorker): void {
       const tfSegs = s.tf ? templatesAtEnd(s.tf, utterance, s.samples) : null;
       if (s.tf && !tfSegs) { s.tf = null; s.tfFell = true; }
       const tfirst = tfSegs ? { outcome: 'confirmed' as const, segments: tfSegs } : s.tfFell ? { outcome: 'fallback' as const } : undefined;
-      if (tfSegs && s.dec) { s.dec.stop(); s.pending = []; s.pendingLen = 0; s.fed = []; }
+      if (tfSegs && s.dec) { s.dec.stop(); stopLoop(s); s.pending = []; s.pendingLen = 0; s.fed = []; }
       // The operator's templates, matched once for the loop's decision and the fusion.
       const sets = m.templates && !tfSegs ? templateSets(m.templates) : null;
       const tm = sets ? new UtteranceTemplates(utterance, sets, m.templates!, opts.dtwBand) : null;

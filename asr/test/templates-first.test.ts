@@ -102,3 +102,17 @@ t.test('a one-word known answer of an enrolled operator: the phone loop waits fo
   t.equal(after.skipped - mid.skipped, agreed, `skipped exactly where the decoder and the templates both heard it (${agreed} of 3)`);
   t.ok(agreed >= 2, 'which is most of the time');
 });
+
+t.test('a confirmed string leaves its slot clean, with the phone loop streaming (oogDefer off)', async (t) => {
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 1, templateStore: new MemoryTemplateStore(), oogDefer: 'off' });
+  t.teardown(() => engine.close());
+  for (let d = 0; d < 10; d++) await engine.enroll(9, String(d), enrolled(d).map((x) => ({ pcm: x.audio, sampleRate: 16000 })));
+  const trials = checkTrials(heldOut, 4, rng(21));
+  for (const x of trials) await recognise(engine, x.audio, { kind: 'digits', length: x.len, expected: x.said, commands: [] }, 9, true, 'clean');
+  t.ok(engine.metrics().templatesFirst.confirmed >= 1, 'at least one string was confirmed without decoding');
+  const take = heldOut.find((x) => x.digit === 4)!;
+  const before = engine.metrics().loopPasses.streamed;
+  const r = await recognise(engine, take.audio, { kind: 'digits', length: 1, commands: [] }, undefined, false, 'next');
+  t.match(r, { status: 'match', text: '4' }, 'the same decoder and loop then hear the next utterance');
+  t.equal(engine.metrics().loopPasses.streamed, before + 1, 'its loop streamed');
+});
