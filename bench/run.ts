@@ -64,6 +64,8 @@ export interface BenchResult {
   asr_busy_rejections: number | null;
   /** Utterances whose phone loop the recogniser shed because its thread was behind (ASR_SHED_LAG_MS). */
   asr_loop_shed: number | null;
+  /** Enrolled check strings the templates confirmed alone, and those handed to the decoder (ASR_TEMPLATES_FIRST), during the measurement. */
+  asr_templates_first: { confirmed: number | null; fallback: number | null };
   frames_sent: number;
   frames_per_s: number | null;
   gateway_frames_per_s: number | null;
@@ -170,6 +172,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     dropped_frames: dropped1 === null ? null : dropped1 - (dropped0 ?? 0),
     asr_busy_rejections: deltaOf(pts, 'voiceman_asr_busy_rejections'),
     asr_loop_shed: deltaOf(pts, 'voiceman_asr_loop_shed'),
+    asr_templates_first: { confirmed: deltaOf(pts, 'voiceman_asr_templates_first_confirmed'), fallback: deltaOf(pts, 'voiceman_asr_templates_first_fallback') },
     frames_sent: framesSent,
     frames_per_s: round(framesSent / secs, 1),
     gateway_frames_per_s: rateOf(pts, (p) => p.framesIn),
