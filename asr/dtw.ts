@@ -34,12 +34,23 @@ export const FRAME_WEIGHTS: Float64Array = (() => {
   return w;
 })();
 
-/** Weighted Euclidean distance between frame `ao` of `a` and `bo` of `b`; `off` is subtracted from a's log energy. */
+/**
+ * Weighted Euclidean distance between frame `ao` of `a` and `bo` of `b`; `off` is subtracted from
+ * a's log energy. Every DTW cell calls it: four partial sums instead of one chain of additions
+ * halve its time (52 against 106 ns per call, the same sums to rounding; docs/performance/asr.md round 14).
+ */
 export function frameDistance(a: Float32Array, ao: number, b: Float32Array, bo: number, off: number): number {
+  const W = FRAME_WEIGHTS;
   const e = a[ao]! - b[bo]! - off;
-  let d = FRAME_WEIGHTS[0]! * e * e;
-  for (let k = 1; k < FEAT_DIM; k++) { const t = a[ao + k]! - b[bo + k]!; d += FRAME_WEIGHTS[k]! * t * t; }
-  return Math.sqrt(d);
+  let d0 = W[0]! * e * e, d1 = 0, d2 = 0, d3 = 0;
+  let k = 1;
+  for (; k + 3 < FEAT_DIM; k += 4) {
+    const t0 = a[ao + k]! - b[bo + k]!, t1 = a[ao + k + 1]! - b[bo + k + 1]!;
+    const t2 = a[ao + k + 2]! - b[bo + k + 2]!, t3 = a[ao + k + 3]! - b[bo + k + 3]!;
+    d0 += W[k]! * t0 * t0; d1 += W[k + 1]! * t1 * t1; d2 += W[k + 2]! * t2 * t2; d3 += W[k + 3]! * t3 * t3;
+  }
+  for (; k < FEAT_DIM; k++) { const t = a[ao + k]! - b[bo + k]!; d0 += W[k]! * t * t; }
+  return Math.sqrt(d0 + d1 + d2 + d3);
 }
 
 /** Highest log energy (feature 0) of a sequence. */
