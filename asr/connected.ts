@@ -14,7 +14,7 @@
  */
 import { FEAT_DIM, type Features } from './features.ts';
 import { frameDistance, peakEnergy, type TemplateSet } from './dtw.ts';
-import { DIGIT_WORDS } from './grammar.ts';
+import { digitOf } from './grammar.ts';
 
 export interface ConnectedMatch {
   tokens: string[];
@@ -171,12 +171,6 @@ function search(p: Prepared, length: number, only: string[] | null): ConnectedMa
     if (level > 0 && t < 0) return null;
   }
   return { tokens, segments, score: total / T };
-}
-
-/** A digit word as its token ("seven" → "7"); other words unchanged. */
-export function digitOf(word: string): string {
-  const d = (DIGIT_WORDS as readonly string[]).indexOf(word);
-  return d < 0 ? word : String(d);
 }
 
 /**

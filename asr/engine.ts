@@ -15,7 +15,7 @@ import { decide, deferredLoopWords, expectedWords, knownAnswerWords, DEFAULT_DEC
 import { Lru } from './lru.ts';
 import { allowedTokens, TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
 import { concat, resample } from './audio.ts';
-import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, type GrammarOptions } from './grammar.ts';
+import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, digitOf, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
@@ -153,10 +153,9 @@ export class AsrEngine implements StreamHost {
     const words = this.deferLoop(utt.expectation, h);
     if (words || this.opts.templatesFirst === false || utt.operatorId === undefined || !utt.expectation) return { deferLoop: words };
     const one = knownAnswerWords(utt.expectation);
-    const d = one?.length === 1 ? (DIGIT_WORDS as readonly string[]).indexOf(one[0]!) : -1;
-    const token = d >= 0 ? String(d) : null;
+    const token = one?.length === 1 ? digitOf(one[0]!) : null;
     const t = this.templates.get(utt.operatorId);
-    return token && t?.tokens.has(token) && allowedTokens(utt.expectation).has(token) ? { deferLoop: one, deferLoopSd: true } : { deferLoop: null };
+    return token && /^[0-9]$/.test(token) && t?.tokens.has(token) && allowedTokens(utt.expectation).has(token) ? { deferLoop: one, deferLoopSd: true } : { deferLoop: null };
   }
 
   private refuse(s: StreamImpl, reason: 'queue_full' | 'vad_lag'): void {

@@ -10,6 +10,12 @@
 import type { Expectation } from './types.ts';
 
 export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+
+/** A digit word as its token ("seven" → "7"); other words unchanged. */
+export function digitOf(word: string): string {
+  const d = (DIGIT_WORDS as readonly string[]).indexOf(word);
+  return d < 0 ? word : String(d);
+}
 const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 

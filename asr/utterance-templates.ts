@@ -7,7 +7,8 @@
  */
 import { extractFeatures, trimSilence, type Features } from './features.ts';
 import { matchTemplates, type TemplateSet } from './dtw.ts';
-import { connectedReading, digitOf } from './connected.ts';
+import { connectedReading } from './connected.ts';
+import { digitOf } from './grammar.ts';
 import type { SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 
 type Request = NonNullable<Extract<ToWorker, { type: 'end' }>['templates']>;
