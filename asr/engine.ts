@@ -13,12 +13,12 @@ import { VadClient } from './vad-client.ts';
 import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './stream.ts';
 import { decide, deferredLoopWords, expectedWords, knownAnswerWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
-import { allowedTokens, TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
+import { allowedTokens, enrolledAllDigits, TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
 import { concat, resample } from './audio.ts';
 import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, digitOf, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
-import type { FromWorker, LoopPass, OogScore, SdMatch, ToWorker } from './worker-protocol.ts';
+import type { FromWorker, LoopPass, OogScore, SdMatch, SerializedTemplates, ToWorker } from './worker-protocol.ts';
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
 import { DEFAULT_SHED_LAG_MS, type AsrEngineOptions, type AsrMetrics } from './options.ts';
 
@@ -232,10 +232,8 @@ export class AsrEngine implements StreamHost {
     const e = utt.expectation;
     if (this.opts.templatesFirst === false || utt.operatorId === undefined || e?.kind !== 'digits' || e.length < 2 || e.expected === undefined) return null;
     const t = this.templates.get(utt.operatorId);
-    if (!t || ![...'0123456789'].every((d) => t.tokens.has(d))) return null;
-    const known = h.cache.has(t.key);
-    h.cache.set(t.key, true);
-    return { tokens: [...e.expected], words: knownAnswerWords(e)!, key: t.key, ...(known ? {} : { data: t.serialized }), maxRatio: this.decideOpts.templatesFirstRatio, maxDistance: this.decideOpts.maxTemplateDistance };
+    if (!t || !enrolledAllDigits(t)) return null;
+    return { tokens: [...e.expected], words: knownAnswerWords(e)!, ...this.templateData(t, h), maxRatio: this.decideOpts.templatesFirstRatio, maxDistance: this.decideOpts.maxTemplateDistance };
   }
 
   /** The operator's templates for this utterance; their data only when this worker lacks them. */
@@ -244,9 +242,14 @@ export class AsrEngine implements StreamHost {
     const t = this.templates.get(utt.operatorId);
     const req = t ? templateRequest(t, utt.expectation) : null;
     if (!t || !req) return null;
+    return { ...req, ...this.templateData(t, h) };
+  }
+
+  /** The templates' key, with their data only the first time this worker is sent them (it caches them by key). */
+  private templateData(t: OperatorTemplates, h: WorkerHandle): { key: string; data?: SerializedTemplates } {
     const known = h.cache.has(t.key);
     h.cache.set(t.key, true);
-    return known ? req : { ...req, data: t.serialized };
+    return known ? { key: t.key } : { key: t.key, data: t.serialized };
   }
 
   /**

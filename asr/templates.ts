@@ -78,6 +78,11 @@ export function allowedTokens(e: Expectation): Set<string> {
   }
 }
 
+/** The operator has enrolled all ten digits (digit strings can be read per digit and as connected words). */
+export function enrolledAllDigits(t: OperatorTemplates): boolean {
+  return [...'0123456789'].every((d) => t.tokens.has(d));
+}
+
 /**
  * Which of an operator's templates an utterance is matched against (without their data): the
  * enrolled tokens the expectation allows, the ten digits per decoder segment for digit strings,
@@ -86,7 +91,7 @@ export function allowedTokens(e: Expectation): Set<string> {
 export function templateRequest(t: OperatorTemplates, e: Expectation): TemplateRequest | null {
   if (t.tokens.size === 0) return null;
   const allowed = [...allowedTokens(e)].filter((x) => t.tokens.has(x));
-  const digitsOk = [...'0123456789'].every((d) => t.tokens.has(d));
+  const digitsOk = enrolledAllDigits(t);
   const segmentTokens = (e.kind === 'digits' || e.kind === 'freeDigits') && digitsOk ? [...'0123456789'] : [];
   if (!allowed.length && !segmentTokens.length) return null;
   const fixed = e.kind === 'digits' ? e.length : e.kind === 'freeDigits' && e.minLength === e.maxLength && !e.known ? e.minLength : 0;
