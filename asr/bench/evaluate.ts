@@ -43,14 +43,14 @@ function frame(audio: Float32Array, leadMs = 300, tailMs = 900): Int16Array {
   return out;
 }
 
+/** The out-of-grammar set's session: one more speaker, the synthesised voices. */
+const OOG_SESSION = 'bench-oog';
+
 /**
  * Runs one utterance through a fresh stream and returns its result (null: no speech found).
  * `sessionId`: with the engine's `sessionCmn`, utterances of one session share its cepstral-mean
  * state (cmn.ts); diag:asr-sessions gives each speaker its own, as each picker has a device session.
  */
-/** The out-of-grammar set's session: one more speaker, the synthesised voices. */
-const OOG_SESSION = 'bench-oog';
-
 export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expectation, operatorId?: number, realTime = false, sessionId = 'bench'): Promise<AsrResult | null> {
   const s = engine.createStream({ sessionId, sampleRate: 16000, language: 'en', operatorId });
   s.setExpectation(e);
