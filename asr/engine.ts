@@ -376,7 +376,7 @@ export class AsrEngine implements StreamHost {
     return {
       streams: this.streams.size, activeUtterances: this.utts.size, queueDepth: this.queue.length, queueMax: this.opts.maxQueue ?? 32,
       decodersBusy: this.workers.reduce((a, h) => a + h.busy, 0), decodersTotal: total,
-      vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
+      vadLagMs: this.vad.lag(), vadBatches: this.vad.stats.batches, vadWindows: this.vad.stats.windows, vadLastBatch: this.vad.stats.lastBatch, vadRunMs: this.vad.stats.runMs,
       utterances: this.counters.utterances, busyRejections: this.counters.busy, results: { match: this.counters.match, nomatch: this.counters.nomatch },
       resultMsP50: q(0.5), resultMsP95: q(0.95), rtf: audio ? cpu / audio : 0, loopPasses: { ...this.loopPasses }, loopShed: this.counters.shed, sessionComfort: this.counters.sessionComfort, templatesFirst: { ...this.tfirst }, workerWaitMs: Math.max(0, ...this.workers.map((h) => h.waitMs)), cpuMsTotal: this.totals.cpuMs, audioMsTotal: this.totals.audioMs,
     };

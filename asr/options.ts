@@ -18,6 +18,7 @@ export interface AsrEngineOptions {
   maxQueue?: number;
   /** Most concurrently open streams (VAD state is preallocated for them). */
   maxStreams?: number;
+  /** Most stream windows in one Silero run. */
   vadMaxBatch?: number;
   /** VAD lag (ms) above which new utterances are refused with 'busy'. */
   maxVadLagMs?: number;
@@ -108,7 +109,7 @@ export const DEFAULT_SHED_LAG_MS = 0;
 
 export interface AsrMetrics {
   streams: number; activeUtterances: number; queueDepth: number; queueMax: number;
-  decodersBusy: number; decodersTotal: number; vadLagMs: number; vadBatches: number; vadLastBatch: number; vadRunMs: number;
+  decodersBusy: number; decodersTotal: number; vadLagMs: number; vadBatches: number; vadWindows: number; vadLastBatch: number; vadRunMs: number;
   utterances: number; busyRejections: number; results: { match: number; nomatch: number };
   /** Recent (last 200) end-of-speech → result times and decode CPU / audio time (the recogniser thread's own CPU time on Linux, thread-cpu.ts; wall time of its handlers elsewhere). */
   resultMsP50: number; resultMsP95: number; rtf: number;

@@ -32,11 +32,11 @@ export function sumOf(samples: PromSample[], name: string, filter?: Record<strin
   return found ? s : undefined;
 }
 
-/** Gauges that describe queues, lags, load shedding or templates first (name contains queue, depth, lag, backlog, busy, shed, templates_first). */
+/** Gauges that describe queues, lags, load shedding, templates first or VAD batching (name contains queue, depth, lag, backlog, busy, shed, templates_first, vad_batches, vad_windows). */
 export function queueGauges(samples: PromSample[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const x of samples) {
-    if (!/queue|depth|backlog|busy|_lag|_shed|_templates_first_/.test(x.name) || /_bucket$|_sum$|_count$|_total$|_created$/.test(x.name)) continue;
+    if (!/queue|depth|backlog|busy|_lag|_shed|_templates_first_|_vad_batches|_vad_windows/.test(x.name) || /_bucket$|_sum$|_count$|_total$|_created$/.test(x.name)) continue;
     if (x.name.startsWith('nodejs_eventloop_lag') && x.name !== 'nodejs_eventloop_lag_p99_seconds') continue;
     const labels = Object.entries(x.labels).filter(([k]) => k !== 'node').map(([k, v]) => `${k}=${v}`);
     const key = labels.length ? `${x.name}{${labels.join(',')}}` : x.name;

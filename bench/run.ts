@@ -66,6 +66,8 @@ export interface BenchResult {
   asr_loop_shed: number | null;
   /** Enrolled check strings the templates confirmed alone, and those handed to the decoder (ASR_TEMPLATES_FIRST), during the measurement. */
   asr_templates_first: { confirmed: number | null; fallback: number | null };
+  /** Mean windows per Silero VAD run over the measured window (each window: 32 ms of one stream). */
+  asr_vad_windows_per_batch: number | null;
   frames_sent: number;
   frames_per_s: number | null;
   gateway_frames_per_s: number | null;
@@ -173,6 +175,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     asr_busy_rejections: deltaOf(pts, 'voiceman_asr_busy_rejections'),
     asr_loop_shed: deltaOf(pts, 'voiceman_asr_loop_shed'),
     asr_templates_first: { confirmed: deltaOf(pts, 'voiceman_asr_templates_first_confirmed'), fallback: deltaOf(pts, 'voiceman_asr_templates_first_fallback') },
+    asr_vad_windows_per_batch: ratioOf(deltaOf(pts, 'voiceman_asr_vad_windows'), deltaOf(pts, 'voiceman_asr_vad_batches')),
     frames_sent: framesSent,
     frames_per_s: round(framesSent / secs, 1),
     gateway_frames_per_s: rateOf(pts, (p) => p.framesIn),
@@ -207,6 +210,10 @@ function buildInfo(): BenchResult['build'] {
 }
 
 /** Growth of a gauge that counts since start (e.g. the recogniser's busy rejections). */
+function ratioOf(a: number | null, b: number | null): number | null {
+  return a === null || !b ? null : Math.round((a / b) * 100) / 100;
+}
+
 function deltaOf(pts: Point[], name: string): number | null {
   const withValue = pts.filter((p) => p.queues[name] !== undefined);
   if (withValue.length === 0) return null;

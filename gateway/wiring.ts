@@ -133,6 +133,8 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
       m.gauge('voiceman_asr_queue_depth', 'Utterances waiting for a decoder', () => engine.metrics().queueDepth);
       m.gauge('voiceman_asr_decoders_busy', 'Decoders decoding now', () => engine.metrics().decodersBusy);
       m.gauge('voiceman_asr_vad_lag_ms', 'How far voice activity detection lags behind real time', () => engine.metrics().vadLagMs);
+      m.gauge('voiceman_asr_vad_batches', 'Silero VAD runs since start', () => engine.metrics().vadBatches);
+      m.gauge('voiceman_asr_vad_windows', 'Windows (32 ms of one stream) through Silero VAD since start; / voiceman_asr_vad_batches = windows per run', () => engine.metrics().vadWindows);
       m.gauge('voiceman_asr_busy_rejections', 'Utterances refused as busy since start', () => engine.metrics().busyRejections);
       m.gauge('voiceman_asr_result_p95_ms', 'End of speech to result, p95 of the last 200 (ms)', () => engine.metrics().resultMsP95);
       m.gauge('voiceman_asr_rtf', 'Decode CPU time / audio time of the last 200 utterances', () => engine.metrics().rtf);
