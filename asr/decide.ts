@@ -98,9 +98,13 @@ export const OOG_DEFER = ['off', 'strings', 'all'] as const;
 /** When the phone loop may wait for the known answer (engine option `oogDefer`, ASR_OOG_DEFER). */
 export type OogDefer = (typeof OOG_DEFER)[number];
 
-/** The words a deferred phone loop waits for (see `oogDefer`), or null: the loop is fed as audio comes. */
-export function deferredLoopWords(e: Expectation | null, mode: OogDefer): string[] | null {
+/**
+ * The words a deferred phone loop waits for (see `oogDefer`), or null: the loop is fed as audio
+ * comes. `ready` (`oogDeferReady`): at a "ready" prompt the loop waits for the word "ready" too.
+ */
+export function deferredLoopWords(e: Expectation | null, mode: OogDefer, ready = true): string[] | null {
   if (mode === 'off') return null;
+  if (e?.kind === 'ready') return ready ? ['ready'] : null;
   const w = knownAnswerWords(e);
   return w && (mode === 'all' || w.length >= 2) ? w : null;
 }

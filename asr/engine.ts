@@ -134,10 +134,11 @@ export class AsrEngine implements StreamHost {
    * catches up instead of queueing every picker). Counted only where shedding changed it.
    */
   private deferLoop(e: Expectation | null, h: WorkerHandle): string[] | null {
-    const words = deferredLoopWords(e, this.opts.oogDefer ?? 'strings');
+    const ready = this.opts.oogDeferReady !== false;
+    const words = deferredLoopWords(e, this.opts.oogDefer ?? 'strings', ready);
     const lag = this.opts.shedLagMs ?? DEFAULT_SHED_LAG_MS;
     if (words || lag <= 0 || h.waitMs <= lag) return words;
-    const shed = deferredLoopWords(e, 'all');
+    const shed = deferredLoopWords(e, 'all', true);
     if (shed) this.counters.shed++;
     return shed;
   }

@@ -81,6 +81,14 @@ export interface AsrEngineOptions {
    */
   oogDefer?: OogDefer;
   /**
+   * At a "ready" prompt (expectation kind 'ready') the phone loop waits for the grammar's winner
+   * too and is decoded only when it is not "ready" (default true; nothing deferred with `oogDefer`
+   * 'off'). A false "ready" only moves the picker on to the next prompt, whose check digits catch
+   * a picker in the wrong place; "ready" was the recogniser's costliest answer, its loop streamed
+   * (docs/performance/asr.md round 15).
+   */
+  oogDeferReady?: boolean;
+  /**
    * Load shedding: while a recogniser thread's inbox holds messages longer than this (ms), new
    * utterances on it defer the phone loop for every known answer ('all'), whatever `oogDefer`
    * says. Default DEFAULT_SHED_LAG_MS (0 = never; 250 was measured).

@@ -121,7 +121,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
           oogThreshold: a.oogThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin, templatesFirstRatio: a.templatesFirstRatio,
         },
-        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, sessionComfort: a.sessionComfort, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, shedLagMs: a.shedLagMs, loopFast: a.loopFast, templatesFirst: a.templatesFirst,
+        loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, sessionComfort: a.sessionComfort, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, oogDeferReady: a.oogDeferReady, shedLagMs: a.shedLagMs, loopFast: a.loopFast, templatesFirst: a.templatesFirst,
         templateCache: a.templateCache,
         templateStore,
         onError: (err) => d.log.error({ err }, 'speech recogniser failure'),

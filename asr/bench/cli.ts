@@ -22,6 +22,7 @@ Evaluates recognition on labelled WAVs named DIGIT_SPEAKER_TAKE.wav (8 kHz as in
   --margin M                 expected answer accepted within M of the winner's path score
   --oog-threshold T          phone-loop rejection threshold per frame (0: loop off)
   --oog-defer off|strings|all  when the phone loop waits for the known answer (ASR_OOG_DEFER)
+  --oog-defer-ready on|off   at a "ready" prompt the loop waits for "ready" too (ASR_OOG_DEFER_READY)
   --check-ratio R            templates' best/second ratio for enrolled check strings
   --connected-margin M       templates' connected reading margin
   --decoder k=v,...          SoundSwallower settings over the defaults (e.g. silprob=0.5,pip=0.1)
@@ -36,7 +37,7 @@ See asr/README.md and docs/performance/asr.md.
 `;
 const values = cliArgs('bench:asr', HELP, {
   data: { type: 'string' }, oog: { type: 'string' }, json: { type: 'boolean', default: false },
-  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'session-comfort': { type: 'string' }, 'oog-defer': { type: 'string' }, 'command-prior': { type: 'string' }, 'number-bias': { type: 'string' }, 'templates-first': { type: 'string' }, 'tf-ratio': { type: 'string' },
+  limit: { type: 'string' }, trials: { type: 'string' }, bias: { type: 'string' }, filler: { type: 'string' }, workers: { type: 'string' }, free: { type: 'string' }, margin: { type: 'string' }, 'oog-threshold': { type: 'string' }, 'check-ratio': { type: 'string' }, 'connected-margin': { type: 'string' }, decoder: { type: 'string' }, 'loop-phones': { type: 'string' }, 'loop-decoder': { type: 'string' }, 'comfort-from-speech': { type: 'string' }, 'session-comfort': { type: 'string' }, 'oog-defer': { type: 'string' }, 'oog-defer-ready': { type: 'string' }, 'command-prior': { type: 'string' }, 'number-bias': { type: 'string' }, 'templates-first': { type: 'string' }, 'tf-ratio': { type: 'string' },
 }, ['data']);
 const num = (flag: string, v: string | undefined): number | undefined => cliNumber('bench:asr', HELP, flag, v);
 const oogDefer = values['oog-defer'];
@@ -48,9 +49,9 @@ if (!values.oog && !fliteAvailable()) {
 let decoderConfig: Record<string, number | string> = {};
 let loopConfig: Record<string, number | string> | undefined;
 let loopPhones: LoopPhones | undefined;
-let comfortFromSpeech: boolean | undefined, sessionComfort: boolean | undefined, templatesFirst: boolean | undefined;
-try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); sessionComfort = parseOnOff(values['session-comfort'], 'session-comfort'); templatesFirst = parseOnOff(values['templates-first'], 'templates-first'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
-const r = await evaluate({ freeTrials: num('free', values.free), expectedMargin: num('margin', values.margin), oogThreshold: num('oog-threshold', values['oog-threshold']), checkTemplateRatio: num('check-ratio', values['check-ratio']), connectedMargin: num('connected-margin', values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, sessionComfort, templatesFirst, templatesFirstRatio: num('tf-ratio', values['tf-ratio']), oogDefer: oogDefer as OogDefer | undefined,
+let comfortFromSpeech: boolean | undefined, sessionComfort: boolean | undefined, templatesFirst: boolean | undefined, oogDeferReady: boolean | undefined;
+try { decoderConfig = parseDecoderArg(values.decoder); loopConfig = values['loop-decoder'] === undefined ? undefined : parseDecoderArg(values['loop-decoder']); loopPhones = parseLoopPhonesArg(values['loop-phones']); comfortFromSpeech = parseOnOff(values['comfort-from-speech'], 'comfort-from-speech'); sessionComfort = parseOnOff(values['session-comfort'], 'session-comfort'); templatesFirst = parseOnOff(values['templates-first'], 'templates-first'); oogDeferReady = parseOnOff(values['oog-defer-ready'], 'oog-defer-ready'); } catch (err) { process.stderr.write(`${(err as Error).message}\n`); process.exit(2); }
+const r = await evaluate({ freeTrials: num('free', values.free), expectedMargin: num('margin', values.margin), oogThreshold: num('oog-threshold', values['oog-threshold']), checkTemplateRatio: num('check-ratio', values['check-ratio']), connectedMargin: num('connected-margin', values['connected-margin']), decoderConfig: values.decoder ? decoderConfig : undefined, loopConfig, loopPhones, comfortFromSpeech, sessionComfort, templatesFirst, templatesFirstRatio: num('tf-ratio', values['tf-ratio']), oogDefer: oogDefer as OogDefer | undefined, oogDeferReady,
   data: values.data, oog: values.oog, limitPerSpeaker: num('limit', values.limit), checkTrials: num('trials', values.trials),
   biasWeight: num('bias', values.bias), commandPrior: num('command-prior', values['command-prior']), numberBiasWeight: num('number-bias', values['number-bias']), fillerWeight: num('filler', values.filler), workers: num('workers', values.workers),
 });

@@ -28,6 +28,8 @@ export interface EvalOptions {
   templatesFirst?: boolean; templatesFirstRatio?: number;
   /** The engine's oogDefer (ASR_OOG_DEFER); undefined = the engine's default. */
   oogDefer?: OogDefer;
+  /** The engine's oogDeferReady (ASR_OOG_DEFER_READY); undefined = the engine's default. */
+  oogDeferReady?: boolean;
   expectedMargin?: number;
   oogThreshold?: number;
   checkTemplateRatio?: number;
@@ -126,7 +128,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;
@@ -230,6 +232,8 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const oogKnown = oog.map((a, i) => ({ a, k: known[i]! }));
   const oogCheck = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'digits', length: x.k.check.length, expected: x.k.check, commands: CMDS }, undefined, false, OOG_SESSION));
   const oogQty = await pool(oogKnown, conc, (x) => recognise(si, x.a, { kind: 'number', min: 0, max: 999, expected: x.k.qty, commands: CMDS }, undefined, false, OOG_SESSION));
+  // And at a "ready" prompt ("ready" or a command accepted), where the loop may wait for "ready" (oogDeferReady).
+  const oogReady = await pool(oog, conc, (a) => recognise(si, a, { kind: 'ready', commands: CMDS }, undefined, false, OOG_SESSION));
   const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
   const { loopPasses, cpuMsTotal, audioMsTotal, templatesFirst } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
@@ -241,7 +245,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),
     oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
-    oog_check_accept: accepted(oogCheck), oog_qty_accept: accepted(oogQty), loop_passes: loopPasses, templates_first: templatesFirst,
+    oog_check_accept: accepted(oogCheck), oog_qty_accept: accepted(oogQty), oog_ready_accept: accepted(oogReady), loop_passes: loopPasses, templates_first: templatesFirst,
     rtf_all: audioMsTotal ? cpuMsTotal / audioMsTotal : 0,
     false_rejection: falseRej / inGrammar,
     p95_result_ms: rtMs[Math.floor(rtMs.length * 0.95)] ?? 0, p50_result_ms: rtMs[Math.floor(rtMs.length * 0.5)] ?? 0, rtf: m.rtf,

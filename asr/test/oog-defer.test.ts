@@ -18,7 +18,10 @@ t.test('which answers defer the loop', async (t) => {
   t.same(deferredLoopWords({ kind: 'number', min: 0, max: 999, expected: 42, commands: cmds }, 'strings'), ['forty', 'two']);
   t.equal(deferredLoopWords({ kind: 'number', min: 0, max: 999, expected: 42, commands: cmds }, 'off'), null);
   t.equal(deferredLoopWords({ kind: 'number', min: 0, max: 999, commands: cmds }, 'all'), null, 'no known answer');
-  t.equal(deferredLoopWords({ kind: 'ready', commands: cmds }, 'all'), null);
+  t.same(deferredLoopWords({ kind: 'ready', commands: cmds }, 'strings'), ['ready'], 'a ready prompt waits for "ready" (oogDeferReady)');
+  t.same(deferredLoopWords({ kind: 'ready', commands: cmds }, 'all'), ['ready']);
+  t.equal(deferredLoopWords({ kind: 'ready', commands: cmds }, 'strings', false), null, 'oogDeferReady off: the loop streams');
+  t.equal(deferredLoopWords({ kind: 'ready', commands: cmds }, 'off'), null);
   t.equal(deferredLoopWords(null, 'all'), null);
 });
 
@@ -100,4 +103,14 @@ t.test('load shedding: a thread behind its audio defers the loop for one-word kn
     }
     await e.close();
   }
+});
+
+t.test('a ready prompt: "ready" skips the loop, a command said there still has it decoded', async (t) => {
+  const ready = await run(synth('ready', 'slt'), { kind: 'ready', commands: CMDS });
+  t.match(ready.r, { status: 'match', text: 'ready' });
+  t.equal(ready.pass, 'skipped');
+  const cmd = await run(synth('repeat', 'slt'), { kind: 'ready', commands: CMDS });
+  t.match(cmd.r, { status: 'match', text: 'repeat', isCommand: true });
+  t.equal(cmd.pass, 'deferred', 'not "ready": the deferred loop was decoded');
+  t.ok(cmd.oog, 'and scored it');
 });
