@@ -60,7 +60,13 @@ export function peakEnergy(f: Features): number {
   return mx;
 }
 
-export function dtwDistance(a: Features, b: Features, band = 0.3, peakA = peakEnergy(a), peakB = peakEnergy(b)): number {
+/**
+ * DTW distance of `a` and `b`. With a finite `cap` the search stops once every path is already
+ * costlier than `cap` (each row's cheapest cell bounds the final cost from below: every path
+ * crosses every row, and no cell costs less than nothing); it then returns that bound, a value
+ * above `cap` and at most the true distance. Values at most `cap` are always exact.
+ */
+export function dtwDistance(a: Features, b: Features, band = 0.3, peakA = peakEnergy(a), peakB = peakEnergy(b), cap = Infinity): number {
   const off = peakA - peakB;
   const n = a.frames, m = b.frames;
   if (n === 0 || m === 0) return Infinity;
@@ -70,16 +76,20 @@ export function dtwDistance(a: Features, b: Features, band = 0.3, peakA = peakEn
   prev.fill(Infinity, 0, m + 1);
   prev[0] = 0;
   const A = a.data, B = b.data;
+  const limit = cap * (n + m);
   for (let i = 1; i <= n; i++) {
     cur.fill(Infinity, 0, m + 1);
     const center = Math.round((i * m) / n);
     const lo = Math.max(1, center - w), hi = Math.min(m, center + w);
     const ao = (i - 1) * FEAT_DIM;
+    let rowMin = Infinity;
     for (let j = lo; j <= hi; j++) {
       const d = frameDistance(A, ao, B, (j - 1) * FEAT_DIM, off);
       const best = Math.min(prev[j]! + d, cur[j - 1]! + d, prev[j - 1]! + 2 * d);
       cur[j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    if (rowMin > limit) return rowMin / (n + m);
     const t = prev; prev = cur; cur = t;
   }
   return prev[m]! / (n + m);

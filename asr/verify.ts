@@ -10,7 +10,7 @@
  */
 import { FEAT_DIM, extractFeatures, featureFrames, trimSilence, type Features } from './features.ts';
 import { alignConnected } from './connected.ts';
-import { matchTemplates, type TemplateSet } from './dtw.ts';
+import { dtwDistance, peakEnergy, type TemplateSet } from './dtw.ts';
 import type { SdMatch } from './worker-protocol.ts';
 
 export interface TemplateCheckOptions {
@@ -55,14 +55,63 @@ export function checkExpected(audio: Float32Array, sets: TemplateSet[], tokens: 
   // string is not matched digit by digit (most pauses inside a string end here, at a third of the cost).
   const whole = al.segments.every(([a, b], i) => b - a + 1 >= MIN_WORD * meanFrames(digits, tokens[i]!));
   if (!whole) return { confirmed: false, segments: [], whole };
-  const segments = al.segments.map(([a, b]) => {
+  const segments: SdMatch[] = [];
+  for (const [i, [a, b]] of al.segments.entries()) {
     const lo = Math.max(0, a - PAD), hi = Math.min(probe.frames - 1, b + PAD);
     const seg: Features = { frames: hi - lo + 1, data: probe.data.subarray(lo * FEAT_DIM, (hi + 1) * FEAT_DIM) };
-    const m = matchTemplates(seg, digits, o.band);
-    return { token: m.token, distance: m.distance, second: m.second, ratio: m.ratio, distances: m.distances };
-  });
-  const confirmed = segments.every((m, i) => m.token === tokens[i] && m.ratio < o.maxRatio && m.distance <= o.maxDistance);
-  return { confirmed, segments, whole };
+    const m = matchExpected(seg, digits, tokens[i]!, o);
+    // One digit not clearly its expected self: the string is not confirmed, whatever the rest.
+    if (!m) return { confirmed: false, segments, whole };
+    segments.push(m);
+  }
+  return { confirmed: true, segments, whole };
+}
+
+/**
+ * Decide's confidence bands the ratio of a confirmed digit (decide.ts: under 0.84 or not); other
+ * digits are matched exactly as far as that band needs.
+ */
+const BAND_RATIO = 0.84;
+
+/**
+ * A token's distance to a probe, the mean of its two closest takes (as dtw.ts matchTemplates):
+ * exact when at most `cap`, otherwise a lower bound above `cap` (the takes' DTWs stop early).
+ */
+function tokenDistance(probe: Features, takes: Features[], band: number, peak: number, cap: number): number {
+  const d = takes.map((t) => dtwDistance(probe, t, band, peak, undefined, cap)).sort((x, y) => x - y);
+  if (d.length < 2) return d[0] ?? Infinity;
+  const mean = (d[0]! + d[1]!) / 2;
+  // Both closest exact (each at most cap), or even their bounds' mean above cap: decided.
+  if (d[1]! <= cap || mean > cap) return mean;
+  const exact = takes.map((t) => dtwDistance(probe, t, band, peak)).sort((x, y) => x - y);
+  return (exact[0]! + exact[1]!) / 2;
+}
+
+/**
+ * The expected digit's stretch matched against all ten, or null when it is not confirmed: its
+ * own distance over `maxDistance`, or another digit's within `maxRatio` of it. The same verdict
+ * as matching every digit in full (dtw.ts matchTemplates), at less cost: the other digits' DTWs
+ * stop once they cannot come within the ratio (or under BAND_RATIO, so `ratio`'s band is exact),
+ * and the first digit too close ends the search. `distances` of digits beyond that are lower bounds.
+ */
+function matchExpected(seg: Features, digits: TemplateSet[], token: string, o: TemplateCheckOptions): SdMatch | null {
+  const peak = peakEnergy(seg);
+  const own = digits.find((s) => s.token === token);
+  const dE = own ? tokenDistance(seg, own.takes, o.band, peak, Infinity) : Infinity;
+  if (!(dE <= o.maxDistance)) return null;
+  const cap = dE / Math.min(o.maxRatio, BAND_RATIO);
+  const distances: Record<string, number> = { [token]: dE };
+  let second = Infinity;
+  for (const s of digits) {
+    if (s.token === token) continue;
+    const d = tokenDistance(seg, s.takes, o.band, peak, cap);
+    distances[s.token] = d;
+    if (!(dE / d < o.maxRatio)) return null;
+    second = Math.min(second, d);
+  }
+  // As matchTemplates: no other digit to compare with is no margin (ratio 1).
+  if (!Number.isFinite(second)) return null;
+  return { token, distance: dE, second, ratio: dE / second, distances };
 }
 
 /** What a pause's check means for a templates-first utterance. */

@@ -39,6 +39,16 @@ t.test('DTW: zero to itself, tolerant to time stretch, separates different sound
   t.ok(twoTakes.distances.low! > m.distances.low!, 'a token scores the mean of its two closest takes, so one near take is not enough');
 });
 
+t.test('DTW with a cap: exact at or under it, a lower bound above it, stopping early', async (t) => {
+  const a = extractFeatures(tone(300, 400)), b = extractFeatures(tone(300, 480)), c = extractFeatures(tone(2000, 400));
+  const near = dtwDistance(a, b), far = dtwDistance(a, c);
+  t.equal(dtwDistance(a, b, 0.3, undefined, undefined, near), near, 'a distance at the cap is exact');
+  t.equal(dtwDistance(a, b, 0.3, undefined, undefined, far), near, 'under the cap: exact');
+  const bound = dtwDistance(a, c, 0.3, undefined, undefined, near);
+  t.ok(bound > near && bound <= far, `over the cap: a bound between the cap and the distance (${near} < ${bound} <= ${far})`);
+  t.ok(bound < far, 'the search stopped before the last row');
+});
+
 t.test('frame distance: HTK lifter (L = 22) on the cepstra and their deltas, energy compared after the offset', async (t) => {
   const at = (k: number, v: number): Float32Array => { const f = new Float32Array(FEAT_DIM); f[k] = v; return f; };
   const zero = new Float32Array(FEAT_DIM);

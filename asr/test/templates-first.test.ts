@@ -12,10 +12,11 @@ import { AsrEngine } from '../index.ts';
 import { MemoryTemplateStore } from '../templates.ts';
 import { loadDigits, oneDigitOff, rng } from '../bench/corpus.ts';
 import { checkTrials, join, recognise } from '../bench/evaluate.ts';
-import { extractFeatures, trimSilence } from '../features.ts';
+import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
+import { alignConnected } from '../connected.ts';
 import { checkAtPause, checkExpected } from '../verify.ts';
 import { decide, DEFAULT_DECIDE } from '../decide.ts';
-import type { TemplateSet } from '../dtw.ts';
+import { matchTemplates, type TemplateSet } from '../dtw.ts';
 
 const dir = fileURLToPath(new URL('../../../shared/speech/fsdd-dev', import.meta.url));
 if (!existsSync(dir)) {
@@ -49,6 +50,27 @@ t.test('check strings: the said one confirmed, one digit off never, cut short he
   t.equal(off, 0, 'no string one digit off is confirmed');
   t.equal(cutConfirmed, 0, 'no string cut short at a pause inside it is confirmed');
   t.ok(cutHeld >= 25, `cut short strings held (not handed to the decoder): ${cutHeld} of 30`);
+});
+
+t.test('digit matching that stops early gives the verdict of matching every digit in full', async (t) => {
+  const r = rng(9);
+  let n = 0, same = 0;
+  for (const x of checkTrials(heldOut, 20, r)) {
+    for (const tokens of [[...x.said], [...oneDigitOff(x.said, r)]]) {
+      const c = checkExpected(pad(x.audio), sets, tokens, O);
+      if (!c.whole) continue;
+      const probe = trimSilence(extractFeatures(pad(x.audio)));
+      const full = alignConnected(probe, sets, tokens)!.segments.map(([a, b]) => {
+        const lo = Math.max(0, a - 2), hi = Math.min(probe.frames - 1, b + 2);
+        return matchTemplates({ frames: hi - lo + 1, data: probe.data.subarray(lo * FEAT_DIM, (hi + 1) * FEAT_DIM) }, sets, O.band);
+      });
+      const verdict = full.every((m, i) => m.token === tokens[i] && m.ratio < O.maxRatio && m.distance <= O.maxDistance);
+      n++;
+      if (verdict === c.confirmed && (!c.confirmed || c.segments.every((m, i) => (m.ratio < 0.84) === (full[i]!.ratio < 0.84) && m.distance === full[i]!.distance))) same++;
+    }
+  }
+  t.ok(n >= 20, `${n} whole strings compared`);
+  t.equal(same, n, 'same verdict, same distance and the same confidence band of every confirmed digit');
 });
 
 t.test('decide: a confirmed string is the expected answer from the templates alone', async (t) => {
