@@ -42,9 +42,12 @@ const rev = Uint16Array.from({ length: NFFT }, (_, i) => {
 const cosT = Float64Array.from({ length: NFFT / 2 }, (_, i) => Math.cos((-2 * Math.PI * i) / NFFT));
 const sinT = Float64Array.from({ length: NFFT / 2 }, (_, i) => Math.sin((-2 * Math.PI * i) / NFFT));
 
-function powerSpectrum(re: Float64Array, im: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < NFFT; i++) { const j = rev[i]!; if (j > i) { const t = re[i]!; re[i] = re[j]!; re[j] = t; } }
-  im.fill(0);
+/** In-place radix-2 FFT of the complex signal (re, im). */
+function fft(re: Float64Array, im: Float64Array): void {
+  for (let i = 0; i < NFFT; i++) {
+    const j = rev[i]!;
+    if (j > i) { let t = re[i]!; re[i] = re[j]!; re[j] = t; t = im[i]!; im[i] = im[j]!; im[j] = t; }
+  }
   for (let size = 2; size <= NFFT; size <<= 1) {
     const half = size >> 1, step = NFFT / size;
     for (let s = 0; s < NFFT; s += size) {
@@ -56,7 +59,6 @@ function powerSpectrum(re: Float64Array, im: Float64Array, out: Float64Array): v
       }
     }
   }
-  for (let k = 0; k <= NFFT / 2; k++) out[k] = re[k]! * re[k]! + im[k]! * im[k]!;
 }
 
 export interface Features { frames: number; data: Float32Array }
@@ -66,37 +68,86 @@ export function featureFrames(samples: number): number {
   return samples < WIN ? 0 : 1 + Math.floor((samples - WIN) / HOP);
 }
 
-/** MFCC13 (c0 → log energy) + deltas of 16 kHz float audio. */
-export function extractFeatures(x: Float32Array): Features {
-  const n = featureFrames(x.length);
-  const base = new Float32Array(n * NCEP);
-  const re = new Float64Array(NFFT), im = new Float64Array(NFFT), pw = new Float64Array(NFFT / 2 + 1);
-  const lm = new Float64Array(NMEL);
-  for (let f = 0; f < n; f++) {
-    re.fill(0);
-    const o = f * HOP;
-    let energy = 0;
-    let prev = o > 0 ? x[o - 1]! : 0;
-    for (let i = 0; i < WIN; i++) {
-      const s = x[o + i]!;
-      energy += s * s;
-      re[i] = (s - 0.97 * prev) * hamming[i]!;
-      prev = s;
-    }
-    powerSpectrum(re, im, pw);
-    for (let m = 0; m < NMEL; m++) {
-      const { start, w } = filters[m]!;
-      let acc = 0;
-      for (let k = 0; k < w.length; k++) acc += w[k]! * pw[start + k]!;
-      lm[m] = Math.log(acc + 1e-8);
-    }
-    for (let k = 1; k < NCEP; k++) {
-      let acc = 0;
-      for (let m = 0; m < NMEL; m++) acc += dct[k * NMEL + m]! * lm[m]!;
-      base[f * NCEP + k] = acc;
-    }
-    base[f * NCEP] = Math.log(energy + 1e-8);
+/**
+ * The static coefficients of frames already computed for a growing signal: templates first checks
+ * the utterance so far at every pause, and a frame's coefficients depend only on its own samples.
+ * Valid only for one signal whose later versions extend the earlier ones.
+ */
+export interface FeatureCache { frames: number; base: Float32Array }
+
+export function newFeatureCache(): FeatureCache { return { frames: 0, base: new Float32Array(0) }; }
+
+/** Pre-emphasised, Hamming-windowed frame `f` of `x` into `out`; returns its energy. */
+function windowFrame(x: Float32Array, f: number, out: Float64Array): number {
+  const o = f * HOP;
+  let energy = 0;
+  let prev = o > 0 ? x[o - 1]! : 0;
+  for (let i = 0; i < WIN; i++) {
+    const s = x[o + i]!;
+    energy += s * s;
+    out[i] = (s - 0.97 * prev) * hamming[i]!;
+    prev = s;
   }
+  out.fill(0, WIN);
+  return energy;
+}
+
+/** Log mel energies → cepstra c1..c12 of frame `f` (c0 is the log energy). */
+function cepstra(pw: Float64Array, energy: number, base: Float32Array, f: number, lm: Float64Array): void {
+  for (let m = 0; m < NMEL; m++) {
+    const { start, w } = filters[m]!;
+    let acc = 0;
+    for (let k = 0; k < w.length; k++) acc += w[k]! * pw[start + k]!;
+    lm[m] = Math.log(acc + 1e-8);
+  }
+  for (let k = 1; k < NCEP; k++) {
+    let acc = 0;
+    for (let m = 0; m < NMEL; m++) acc += dct[k * NMEL + m]! * lm[m]!;
+    base[f * NCEP + k] = acc;
+  }
+  base[f * NCEP] = Math.log(energy + 1e-8);
+}
+
+/**
+ * Static coefficients of frames [from, to) of `x` into `base`. Two real frames share one complex
+ * FFT (the first as the real part, the second as the imaginary part, separated by symmetry):
+ * half the FFTs, the same spectra to rounding.
+ */
+function staticFrames(x: Float32Array, base: Float32Array, from: number, to: number): void {
+  const re = new Float64Array(NFFT), im = new Float64Array(NFFT);
+  const pa = new Float64Array(NFFT / 2 + 1), pb = new Float64Array(NFFT / 2 + 1), lm = new Float64Array(NMEL);
+  for (let f = from; f < to; f += 2) {
+    const pair = f + 1 < to;
+    const ea = windowFrame(x, f, re);
+    let eb = 0;
+    if (pair) eb = windowFrame(x, f + 1, im); else im.fill(0);
+    fft(re, im);
+    for (let k = 0; k <= NFFT / 2; k++) {
+      const j = (NFFT - k) % NFFT;
+      const sr = re[k]! + re[j]!, di = im[k]! - im[j]!, si = im[k]! + im[j]!, dr = re[k]! - re[j]!;
+      pa[k] = (sr * sr + di * di) / 4;
+      pb[k] = (si * si + dr * dr) / 4;
+    }
+    cepstra(pa, ea, base, f, lm);
+    if (pair) cepstra(pb, eb, base, f + 1, lm);
+  }
+}
+
+/** MFCC13 (c0 → log energy) + deltas of 16 kHz float audio; `cache`: reuse the frames computed for a shorter version of it. */
+export function extractFeatures(x: Float32Array, cache?: FeatureCache): Features {
+  const n = featureFrames(x.length);
+  let base: Float32Array, from = 0;
+  if (cache) {
+    if (cache.base.length < n * NCEP) {
+      const b = new Float32Array(Math.max(n * NCEP, cache.base.length * 2));
+      b.set(cache.base.subarray(0, cache.frames * NCEP));
+      cache.base = b;
+    }
+    base = cache.base;
+    from = Math.min(cache.frames, n);
+  } else base = new Float32Array(n * NCEP);
+  staticFrames(x, base, from, n);
+  if (cache) cache.frames = Math.max(cache.frames, n);
   const data = new Float32Array(n * FEAT_DIM);
   for (let f = 0; f < n; f++) {
     for (let k = 0; k < NCEP; k++) {

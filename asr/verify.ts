@@ -8,7 +8,7 @@
  * best / second-best ratio under `maxRatio`); otherwise the decoder decides, as it does without
  * templates first. Measured: docs/performance/asr.md round 14.
  */
-import { FEAT_DIM, extractFeatures, featureFrames, trimSilence, type Features } from './features.ts';
+import { FEAT_DIM, extractFeatures, featureFrames, trimSilence, type FeatureCache, type Features } from './features.ts';
 import { alignConnected } from './connected.ts';
 import { dtwDistance, peakEnergy, type TemplateSet } from './dtw.ts';
 import type { SdMatch } from './worker-protocol.ts';
@@ -41,12 +41,15 @@ function meanFrames(sets: TemplateSet[], token: string): number {
 /** Frames of context each side of an aligned word when it is matched on its own. */
 const PAD = 2;
 
-/** Checks 16 kHz audio against the expected `tokens` ("0".."9"); `sets` holds the operator's ten digits. */
-export function checkExpected(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions): TemplateCheck {
+/**
+ * Checks 16 kHz audio against the expected `tokens` ("0".."9"); `sets` holds the operator's ten
+ * digits. `feats`: the features of a shorter version of the same audio (an earlier pause's check).
+ */
+export function checkExpected(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions, feats?: FeatureCache): TemplateCheck {
   const digits = sets.filter((s) => /^[0-9]$/.test(s.token));
   // Too short to hold every digit at its least length (below): not whole, whatever the features say.
   if (digits.length !== 10 || featureFrames(audio.length) < tokens.reduce((a, t) => a + MIN_WORD * meanFrames(digits, t), 0)) return { confirmed: false, segments: [], whole: false };
-  const probe = trimSilence(extractFeatures(audio));
+  const probe = trimSilence(extractFeatures(audio, feats));
   const al = alignConnected(probe, digits, tokens);
   if (!al) return { confirmed: false, segments: [], whole: false };
   // A word squeezed into the end of the audio (a pause inside the string, before its last digit
@@ -124,8 +127,8 @@ export type PauseVerdict =
   | 'doubt';
 
 /** As checkExpected, with what a pause should do about it. */
-export function checkAtPause(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions): { verdict: PauseVerdict; segments: SdMatch[] } {
-  const c = checkExpected(audio, sets, tokens, o);
+export function checkAtPause(audio: Float32Array, sets: TemplateSet[], tokens: string[], o: TemplateCheckOptions, feats?: FeatureCache): { verdict: PauseVerdict; segments: SdMatch[] } {
+  const c = checkExpected(audio, sets, tokens, o, feats);
   return { verdict: c.confirmed ? 'confirmed' : c.whole ? 'doubt' : 'hold', segments: c.segments };
 }
 
@@ -136,6 +139,8 @@ export interface TemplatesFirst extends TemplateCheckOptions {
   sets: TemplateSet[];
   /** The digits' matches when the last pause confirmed the string, and the sample that pause began at. */
   confirmed: SdMatch[] | null; at: number;
+  /** The utterance's features so far: each check computes only the frames since the last one. */
+  feats: FeatureCache;
 }
 
 /**
@@ -144,7 +149,7 @@ export interface TemplatesFirst extends TemplateCheckOptions {
  * 'doubt' → the decoder takes over from here.
  */
 export function templatesAtPause(tf: TemplatesFirst, audio: Float32Array, pauseAt: number): PauseVerdict {
-  const c = checkAtPause(audio.subarray(0, pauseAt), tf.sets, tf.tokens, tf);
+  const c = checkAtPause(audio.subarray(0, pauseAt), tf.sets, tf.tokens, tf, tf.feats);
   tf.confirmed = c.verdict === 'confirmed' ? c.segments : null;
   tf.at = pauseAt;
   return c.verdict;
@@ -159,6 +164,6 @@ const REUSE_SAMPLES = 1.5 * 16000;
 /** At the end (`samples` in all): the digits' matches when confirmed, else null (the decoder decides). */
 export function templatesAtEnd(tf: TemplatesFirst, audio: () => Float32Array, samples: number): SdMatch[] | null {
   if (tf.confirmed && samples - tf.at <= REUSE_SAMPLES) return tf.confirmed;
-  const c = checkExpected(audio(), tf.sets, tf.tokens, tf);
+  const c = checkExpected(audio(), tf.sets, tf.tokens, tf, tf.feats);
   return c.confirmed ? c.segments : null;
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import createModule from 'soundswallower';
 import type { Decoder, SoundSwallowerModule } from 'soundswallower';
-import { extractFeatures, trimSilence } from './features.ts';
+import { extractFeatures, newFeatureCache, trimSilence } from './features.ts';
 import type { TemplateSet } from './dtw.ts';
 import { sdMatch, UtteranceTemplates } from './utterance-templates.ts';
 import { Lru } from './lru.ts';
@@ -246,7 +246,7 @@ function handle(m: ToWorker): void {
       }
       if (m.tfirst) {
         const sets = templateSets(m.tfirst);
-        if (sets) s.tf = { tokens: m.tfirst.tokens, words: m.tfirst.words, sets, maxRatio: m.tfirst.maxRatio, maxDistance: m.tfirst.maxDistance, band: opts.dtwBand, confirmed: null, at: 0 };
+        if (sets) s.tf = { tokens: m.tfirst.tokens, words: m.tfirst.words, sets, maxRatio: m.tfirst.maxRatio, maxDistance: m.tfirst.maxDistance, band: opts.dtwBand, confirmed: null, at: 0, feats: newFeatureCache() };
       }
       s.cpu += clock.now() - t0;
       return;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { extractFeatures, FEAT_DIM, trimSilence } from '../features.ts';
+import { extractFeatures, FEAT_DIM, newFeatureCache, trimSilence } from '../features.ts';
 import { dtwDistance, frameDistance, FRAME_WEIGHTS, matchTemplates } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise } from '../comfort.ts';
@@ -22,6 +22,17 @@ t.test('trimSilence drops silent edges', async (t) => {
   const x = new Float32Array(16000); x.set(tone(300, 400), 4800);
   const f = trimSilence(extractFeatures(x));
   t.ok(f.frames < 50 && f.frames > 35, `${f.frames} frames`);
+});
+
+t.test('features of a growing signal: the cache gives the same values as computing afresh', async (t) => {
+  const x = Float32Array.from({ length: 16000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 300 * i) / 16000) * Math.sin(i / 900) + 0.01 * Math.sin(i * 7.1));
+  const cache = newFeatureCache();
+  for (const n of [3000, 3001, 9000, 16000]) {
+    const a = extractFeatures(x.subarray(0, n), cache), b = extractFeatures(x.subarray(0, n));
+    t.equal(a.frames, b.frames);
+    t.same([...a.data], [...b.data], `${n} samples: identical`);
+  }
+  t.equal(cache.frames, extractFeatures(x).frames, 'the cache holds every frame computed');
 });
 
 t.test('DTW: zero to itself, tolerant to time stretch, separates different sounds', async (t) => {
