@@ -24,7 +24,7 @@ export interface TemplateCheckOptions {
 
 export interface TemplateCheck {
   confirmed: boolean;
-  /** Each expected digit's own match against all ten (empty when the string could not be aligned whole). */
+  /** Each expected digit's own match against all ten when confirmed (otherwise those matched before one failed; empty when not whole). */
   segments: SdMatch[];
   /** The string aligned with no word squeezed (the audio may hold all of it). */
   whole: boolean;
