@@ -88,8 +88,8 @@ export class AsrEngine implements StreamHost {
     const decoders = opts.decodersPerWorker ?? 4;
     const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
-    const workers = await Promise.all(Array.from({ length: n }, async () => {
-      const w = startWorker('./worker.ts', { modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, loopConfig: opts.loopConfig ?? {}, loopFast: opts.loopFast !== false, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech !== false, sessionComfort: opts.sessionComfort === true, pauseFlush: opts.pauseFlush !== false });
+    const workers = await Promise.all(Array.from({ length: n }, async (_, index) => {
+      const w = startWorker('./worker.ts', { index, modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, loopConfig: opts.loopConfig ?? {}, loopFast: opts.loopFast !== false, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech !== false, sessionComfort: opts.sessionComfort === true, pauseFlush: opts.pauseFlush !== false });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));

@@ -5,7 +5,7 @@
  * (docs/performance/asr.md round 14). Linux: `/proc/thread-self/schedstat`, whose first field is
  * the thread's time on a CPU in ns (one pread, ~2 µs). Elsewhere, or if it cannot be read: wall time.
  */
-import { openSync, readSync } from 'node:fs';
+import { openSync, readSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export interface ThreadClock {
@@ -28,4 +28,18 @@ export function threadClock(): ThreadClock {
   const first = read();
   if (!Number.isFinite(first)) return { now: () => performance.now(), cpu: false };
   return { now: read, cpu: true };
+}
+
+/**
+ * Names the calling thread for the OS (`/proc/thread-self/comm`, at most 15 bytes; Linux only), so
+ * that `top -H`, `ps -L` and the bench (`gateway_threads_cpu_pct`) tell the recogniser and VAD
+ * threads apart. Returns whether it could: a thread that cannot be named works the same.
+ */
+export function nameThread(name: string): boolean {
+  try {
+    writeFileSync('/proc/thread-self/comm', name.slice(0, 15));
+    return true;
+  } catch {
+    return false; // not Linux, or /proc not mounted: the name is only for observers
+  }
 }

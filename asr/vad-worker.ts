@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
+import { nameThread } from './thread-cpu.ts';
 
 export const WINDOW = 512;
 const CTX = 64;
@@ -14,6 +15,7 @@ export type VadOut = { type: 'ready' } | { type: 'probs'; id: number; probs: Flo
 
 const { modelPath, maxStreams } = workerData as { modelPath: string; maxStreams: number };
 const port = parentPort!;
+nameThread('vm-vad');
 const state = new Float32Array(maxStreams * 256);
 const context = new Float32Array(maxStreams * CTX);
 const sr = new ort.Tensor('int64', BigInt64Array.from([16000n]));

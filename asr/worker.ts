@@ -23,12 +23,13 @@ import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
 import type { FromWorker, LoopPass, SerializedTemplates, SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
 import { serveInbox } from './worker-queue.ts';
 import { templatesAtEnd, templatesAtPause, type TemplatesFirst } from './verify.ts';
-import { threadClock } from './thread-cpu.ts';
+import { nameThread, threadClock } from './thread-cpu.ts';
 
-export interface WorkerOptions { modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; sessionComfort: boolean; pauseFlush: boolean }
+export interface WorkerOptions { index: number; modelBase: string; model: string; decoders: number; templateCache: number; dtwBand: number; si: boolean; decoderConfig: Record<string, number | string | boolean>; oogLoop: boolean; loopPhones: string[]; loopConfig: Record<string, number | string | boolean>; loopFast: boolean; sessionCmn: boolean; comfortFromSpeech: boolean; sessionComfort: boolean; pauseFlush: boolean }
 
 const opts = workerData as WorkerOptions;
 const port = parentPort!;
+nameThread(`vm-asr-${opts.index}`);
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 /**

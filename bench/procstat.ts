@@ -1,5 +1,5 @@
 /** CPU time and resident memory of a process, read from /proc (Linux). */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux USER_HZ; 100 on every mainstream kernel build. */
 const CLK_TCK = 100;
@@ -26,6 +26,42 @@ export function readProc(pid: number): ProcSample {
   const stime = Number(rest[12]);
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return { at: performance.now(), cpuS: (utime + stime) / CLK_TCK, rssBytes: m ? Number(m[1]) * 1024 : 0 };
+}
+
+/** CPU seconds of a process's threads by name (`main` for its first thread), at one moment. */
+export interface ThreadSample { at: number; cpuS: Map<string, number> }
+
+/**
+ * Reads every thread of `pid` (`/proc/PID/task`); threads of the same name are summed (the
+ * gateway names its recogniser and VAD threads: asr/thread-cpu.ts `nameThread`). Null when the
+ * process is gone or /proc cannot be read.
+ */
+export function readThreads(pid: number): ThreadSample | null {
+  const at = performance.now();
+  const cpuS = new Map<string, number>();
+  let tids: string[];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return null; }
+  for (const tid of tids) {
+    let stat: string, comm: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'latin1').trim();
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const name = Number(tid) === pid ? 'main' : comm;
+    cpuS.set(name, (cpuS.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) / CLK_TCK);
+  }
+  return { at, cpuS };
+}
+
+/** Each thread name's CPU between two samples, in percent of one core, highest first (names absent from `a` count from 0). */
+export function threadsPct(a: ThreadSample, b: ThreadSample): Record<string, number> {
+  const wall = (b.at - a.at) / 1000;
+  const out: [string, number][] = [];
+  for (const [name, s] of b.cpuS) out.push([name, wall > 0 ? Math.round(((s - (a.cpuS.get(name) ?? 0)) / wall) * 1000) / 10 : 0]);
+  return Object.fromEntries(out.sort((x, y) => y[1] - x[1]));
 }
 
 /** CPU share between two samples in percent of one core (200 = two full cores). */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { REPO_ROOT } from './launch.ts';
 import { LoadEngine, sleep, type EngineOptions } from './engine.ts';
 import { Sampler, type Point } from './sampler.ts';
+import { readThreads, threadsPct } from './procstat.ts';
 import { round } from './stats.ts';
 import type { DeviceCreds } from './device.ts';
 import type { Progress } from './progress.ts';
@@ -72,6 +73,12 @@ export interface BenchResult {
   frames_per_s: number | null;
   gateway_frames_per_s: number | null;
   gateway_cpu_pct: number | null;
+  /**
+   * The gateway's CPU by thread over the measured window, % of one core: `main` (the event loop),
+   * `vm-asr-N` (recogniser threads), `vm-vad` (Silero), `node` (V8 and libuv helpers together);
+   * null when the gateway is not a local process.
+   */
+  gateway_threads_cpu_pct: Record<string, number> | null;
   gateway_rss_mb: number | null;
   gateway_rss_peak_mb: number | null;
   rss_per_idle_session_mb?: number | null;
@@ -114,6 +121,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
   const frames0 = engine.counters.framesSent;
   const errors0 = new Map(engine.counters.errors);
   const pointsFrom = sampler.points.length;
+  const threads0 = o.pid ? readThreads(o.pid) : null;
   const dropped0 = sampler.droppedTotal();
   const end = t0 + o.durationS * 1000;
   while (engine.clock() < end) {
@@ -125,6 +133,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
       + `  gw ${fmt(last?.gwCpuPct)}% ${fmt(last?.gwRssMb)} MB  lg ${fmt(last?.lgCpuPct)}%  err ${engine.counters.errorCount - sum(errors0)}`);
   }
   const t1 = engine.clock();
+  const threads1 = o.pid ? readThreads(o.pid) : null;
   const pts = sampler.points.slice(pointsFrom);
   const rssAfter = sampler.rssMb();
   progress?.done();
@@ -179,6 +188,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     frames_sent: framesSent,
     frames_per_s: round(framesSent / secs, 1),
     gateway_frames_per_s: rateOf(pts, (p) => p.framesIn),
+    gateway_threads_cpu_pct: threads0 && threads1 ? threadsPct(threads0, threads1) : null,
     gateway_cpu_pct: round(mean(pts.map((p) => p.gwCpuPct).filter((x): x is number => x !== null)) ?? NaN),
     gateway_rss_mb: round(rssValues.at(-1) ?? NaN),
     gateway_rss_peak_mb: round(rssValues.length ? Math.max(...rssValues) : NaN),

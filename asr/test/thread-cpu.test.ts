@@ -5,6 +5,7 @@
 import t from 'tap';
 import { Worker } from 'node:worker_threads';
 import { threadClock } from '../thread-cpu.ts';
+import { startWorker } from '../worker-url.ts';
 
 const spin = (ms: number): void => { const end = performance.now() + ms; while (performance.now() < end) { /* busy on purpose */ } };
 
@@ -24,4 +25,16 @@ t.test('another thread\'s work is not counted', { skip: process.platform !== 'li
   const w = new Worker('const e = performance.now() + 150; while (performance.now() < e) {}', { eval: true });
   await new Promise((resolve) => w.once('exit', resolve));
   t.ok(c.now() - a < 60, `a worker busy 150 ms → ${(c.now() - a).toFixed(1)} ms on this thread (its start-up only)`);
+});
+
+t.test('a worker thread names itself for the OS, and the bench reads its CPU by that name', { skip: process.platform !== 'linux' }, async (t) => {
+  const w = startWorker('./test/named-worker.ts', { name: 'vm-test-name' });
+  const named = await new Promise((resolve) => w.once('message', resolve));
+  t.equal(named, true, 'the name was written');
+  const { readThreads } = await import('../../bench/procstat.ts');
+  const s = readThreads(process.pid)!;
+  t.ok(s.cpuS.has('main'), 'the first thread is reported as main');
+  t.ok(s.cpuS.has('vm-test-name'), `the worker is found by its name (${[...s.cpuS.keys()].join(', ')})`);
+  t.ok(s.cpuS.get('vm-test-name')! >= 0.05, 'with the CPU it spent');
+  await w.terminate();
 });

@@ -23,6 +23,7 @@ export function summaryTable(r: BenchResult): string {
     ['dropped frames (gateway)', r.dropped_frames === null ? '— (no drop counter exported)' : String(r.dropped_frames)],
     ['answers refused by a busy recogniser', r.asr_busy_rejections === null ? '—' : String(r.asr_busy_rejections)],
     ['gateway CPU (mean, % of one core)', f(r.gateway_cpu_pct, ' %')],
+    ['  by thread', r.gateway_threads_cpu_pct ? Object.entries(r.gateway_threads_cpu_pct).map(([k, v]) => `${k} ${v} %`).join(', ') : '—'],
     ['gateway RSS end / peak', `${f(r.gateway_rss_mb, ' MB')} / ${f(r.gateway_rss_peak_mb, ' MB')}`],
     ['gateway event-loop lag p99 (max)', f(r.event_loop_lag_p99_ms, ' ms')],
     ['load generator CPU, tick late p99', `${f(r.loadgen_cpu_pct, ' %')}, ${f(r.loadgen_tick_late_p99_ms, ' ms')}`],
