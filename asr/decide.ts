@@ -5,7 +5,8 @@
  * whether the decoder preferred a filler (out-of-grammar) word. The decoder's own word
  * probabilities are not used: they do not separate right from wrong.
  */
-import { expectedText, interpret, numberWords, DIGIT_WORDS, FILLER_PREFIX } from './grammar.ts';
+import { numberWords, DIGIT_WORDS, FILLER_PREFIX } from './grammar.ts';
+import { expectedText, interpret } from './interpret.ts';
 import type { Expectation, NoMatchReason } from './types.ts';
 import type { OogScore, SdMatch } from './worker-protocol.ts';
 

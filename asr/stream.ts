@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ASR_RATE, Resampler } from './audio.ts';
 import { Endpointer, WIN, WIN_MS } from './endpointer.ts';
-import { compileGrammar, partialEndsEarly, partialIsKnown, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
+import { compileGrammar, type CompiledGrammar, type GrammarOptions } from './grammar.ts';
+import { partialEndsEarly, partialIsKnown } from './interpret.ts';
 import type { AsrResult, BusyEvent, EndpointSettings, EndReason, Expectation, Language } from './types.ts';
 
 /** What a stream needs from its engine (never the whole engine). */

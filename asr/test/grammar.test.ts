@@ -1,5 +1,6 @@
 import t from 'tap';
-import { compileGrammar, interpret, jsgfWeight, partialEndsEarly, partialIsKnown, GrammarError, numberWords } from '../grammar.ts';
+import { compileGrammar, jsgfWeight, GrammarError, numberWords } from '../grammar.ts';
+import { interpret, partialEndsEarly, partialIsKnown } from '../interpret.ts';
 import type { Expectation } from '../types.ts';
 
 const cmds = ['repeat', 'say again', 'how much more'];
