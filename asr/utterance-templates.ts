@@ -9,9 +9,8 @@ import { extractFeatures, trimSilence, type Features } from './features.ts';
 import { matchTemplates, type TemplateSet } from './dtw.ts';
 import { connectedReading } from './connected.ts';
 import { digitOf } from './grammar.ts';
-import type { SdMatch, ToWorker, WordSeg } from './worker-protocol.ts';
-
-type Request = NonNullable<Extract<ToWorker, { type: 'end' }>['templates']>;
+import type { TemplateRequest } from './templates.ts';
+import type { SdMatch, WordSeg } from './worker-protocol.ts';
 
 export function sdMatch(feat: Features, sets: TemplateSet[], tokens: string[], band: number): SdMatch {
   const allowed = new Set(tokens);
@@ -22,7 +21,7 @@ export class UtteranceTemplates {
   private feats: Features | null = null;
   private wholeMatch: SdMatch | null | undefined;
 
-  constructor(private readonly audio: () => Float32Array, private readonly sets: TemplateSet[], private readonly req: Request, private readonly band: number) {}
+  constructor(private readonly audio: () => Float32Array, private readonly sets: TemplateSet[], private readonly req: TemplateRequest, private readonly band: number) {}
 
   private features(): Features { return (this.feats ??= trimSilence(extractFeatures(this.audio()))); }
 

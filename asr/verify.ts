@@ -81,12 +81,14 @@ const BAND_RATIO = 0.84;
  * exact when at most `cap`, otherwise a lower bound above `cap` (the takes' DTWs stop early).
  */
 function tokenDistance(probe: Features, takes: Features[], band: number, peak: number, cap: number): number {
-  const d = takes.map((t) => dtwDistance(probe, t, band, peak, undefined, cap)).sort((x, y) => x - y);
+  const raw = takes.map((t) => dtwDistance(probe, t, band, peak, undefined, cap));
+  const d = [...raw].sort((x, y) => x - y);
   if (d.length < 2) return d[0] ?? Infinity;
   const mean = (d[0]! + d[1]!) / 2;
   // Both closest exact (each at most cap), or even their bounds' mean above cap: decided.
   if (d[1]! <= cap || mean > cap) return mean;
-  const exact = takes.map((t) => dtwDistance(probe, t, band, peak)).sort((x, y) => x - y);
+  // Undecided: the takes that stopped early are run in full (those at most cap are exact already).
+  const exact = takes.map((t, i) => (raw[i]! <= cap ? raw[i]! : dtwDistance(probe, t, band, peak))).sort((x, y) => x - y);
   return (exact[0]! + exact[1]!) / 2;
 }
 
