@@ -58,6 +58,13 @@ export async function turnsAfter(pool: Pool, q: TurnsAfterQuery): Promise<TurnRo
   return rows.map(toTurnRow);
 }
 
+/** Only the ids of the turns after a cursor, in order: what keeps a cursor without reading the rows. */
+export async function turnIdsAfter(pool: Pool, afterId: number, limit: number): Promise<number[]> {
+  const { rows } = await pool.query<{ id: number }>('SELECT id FROM dialog_turns WHERE id > $1 ORDER BY id LIMIT $2',
+    [afterId, Math.max(1, Math.min(10_000, Math.floor(limit)))]);
+  return rows.map((r) => r.id);
+}
+
 /** The highest turn id now visible (0 for an empty log). */
 export async function maxTurnId(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ m: number | null }>('SELECT max(id) AS m FROM dialog_turns');

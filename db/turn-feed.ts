@@ -14,11 +14,17 @@
  * that commits a turn later than `settleMs` after a higher id became visible would be missed.
  * Subscribers catch up with filtered reads bounded by that global cursor (the safe horizon),
  * then join the live dispatch.
+ *
+ * Demand: a subscription may say it wants no rows now (`wants`, e.g. no browser is watching).
+ * While no subscription wants rows, the feed keeps only its cursor: it reads ids (no rows to
+ * parse), on its poll interval only (notifications do not wake it). A read of ids that returns
+ * after demand came back is not used: the feed reads the rows instead, so a subscriber that took
+ * the position as its horizon never misses the turns above it.
  */
 import type { Pool } from './pool.ts';
 import type { DbListener } from './listener.ts';
 import { type DbLogger, errFields, silentLogger } from './log.ts';
-import { maxTurnId, turnsAfter, type TurnRow } from './readers.ts';
+import { maxTurnId, turnIdsAfter, turnsAfter, type TurnRow } from './readers.ts';
 
 export interface TurnFeedOptions {
   pool: Pool;
@@ -40,11 +46,13 @@ export interface TurnSubscription {
   afterId?: number;
   siteIds?: readonly string[];
   sessionId?: string;
+  /** Whether it wants rows now (called at each poll); default always. Only a live subscription may decline. */
+  wants?: () => boolean;
 }
 
 export type TurnHandler = (turns: TurnRow[]) => void;
 
-export interface TurnFeedStats { cursor: number; subscribers: number; polls: number; delivered: number; holesSkipped: number; pollErrors: number }
+export interface TurnFeedStats { cursor: number; subscribers: number; polls: number; idPolls: number; delivered: number; holesSkipped: number; pollErrors: number }
 
 interface Sub {
   cursor: number;
@@ -73,7 +81,7 @@ export class TurnFeed {
   private interval: NodeJS.Timeout | null = null;
   private settleTimer: NodeJS.Timeout | null = null;
   private readonly unhook: Array<() => void> = [];
-  private readonly s = { polls: 0, delivered: 0, holesSkipped: 0, pollErrors: 0 };
+  private readonly s = { polls: 0, idPolls: 0, delivered: 0, holesSkipped: 0, pollErrors: 0 };
 
   constructor(private readonly opts: TurnFeedOptions) {
     this.pool = opts.pool;
@@ -90,7 +98,7 @@ export class TurnFeed {
       this.ready = true;
       const l = this.opts.listener;
       if (l) {
-        const wake = (): void => this.wake();
+        const wake = (): void => { if (this.wanted()) this.wake(); };
         l.on('turn', wake).on('reconnected', wake);
         this.unhook.push(() => { l.off('turn', wake).off('reconnected', wake); });
       }
@@ -131,6 +139,12 @@ export class TurnFeed {
     if (this.closed || !this.ready) return;
     if (this.polling) { this.pollAgain = true; return; }
     void this.poll();
+  }
+
+  /** Whether any subscription wants rows now (one catching up always does). */
+  private wanted(): boolean {
+    for (const sub of this.subs) if (!sub.live || sub.filter.wants?.() !== false) return true;
+    return false;
   }
 
   private matches(sub: Sub, r: TurnRow): boolean {
@@ -183,10 +197,20 @@ export class TurnFeed {
     try {
       do {
         this.pollAgain = false;
+        if (!this.wanted()) {
+          this.s.idPolls++;
+          const ids = await turnIdsAfter(this.pool, this.cursor, this.limit);
+          if (this.closed) return;
+          if (this.wanted()) { this.pollAgain = true; continue; } // demand came back meanwhile: read the rows
+          const accepted = this.contiguous(ids);
+          if (accepted.length > 0) this.cursor = accepted.at(-1)!;
+          if (ids.length === this.limit && accepted.length === ids.length) this.pollAgain = true;
+          continue;
+        }
         this.s.polls++;
         const rows = await turnsAfter(this.pool, { afterId: this.cursor, limit: this.limit });
         if (this.closed) return;
-        const accepted = this.contiguous(rows);
+        const accepted = rows.slice(0, this.contiguous(rows.map((r) => r.id)).length);
         if (accepted.length > 0) this.dispatch(accepted);
         if (rows.length === this.limit && accepted.length === rows.length) this.pollAgain = true;
       } while (this.pollAgain && !this.closed);
@@ -198,28 +222,28 @@ export class TurnFeed {
     }
   }
 
-  /** The prefix of rows the cursor may pass: contiguous ids, or holes older than settleMs. */
-  private contiguous(rows: TurnRow[]): TurnRow[] {
+  /** The prefix of ids the cursor may pass: contiguous ids, or holes older than settleMs. */
+  private contiguous(ids: number[]): number[] {
     const now = Date.now();
     let expected = this.cursor + 1;
     let acceptedUpTo = -1;
     let blocked = false;
     let nextDeadline = Infinity;
-    rows.forEach((r, i) => {
-      if (r.id > expected) {
+    ids.forEach((id, i) => {
+      if (id > expected) {
         const seen = this.holes.get(expected) ?? now;
         this.holes.set(expected, seen);
         if (now - seen < this.settleMs) { blocked = true; nextDeadline = Math.min(nextDeadline, seen + this.settleMs); }
         else if (!blocked) {
           this.s.holesSkipped++;
-          this.log.debug({ from: expected, to: r.id - 1 }, 'turn id hole accepted after the settle time');
+          this.log.debug({ from: expected, to: id - 1 }, 'turn id hole accepted after the settle time');
         }
       }
       if (!blocked) acceptedUpTo = i;
-      expected = r.id + 1;
+      expected = id + 1;
     });
-    const accepted = rows.slice(0, acceptedUpTo + 1);
-    const newCursor = accepted.at(-1)?.id ?? this.cursor;
+    const accepted = ids.slice(0, acceptedUpTo + 1);
+    const newCursor = accepted.at(-1) ?? this.cursor;
     for (const k of this.holes.keys()) if (k <= newCursor) this.holes.delete(k);
     if (blocked && !this.settleTimer) {
       this.settleTimer = setTimeout(() => { this.settleTimer = null; this.wake(); }, Math.max(1, nextDeadline - now));

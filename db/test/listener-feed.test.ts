@@ -232,3 +232,33 @@ t.test('concurrent writers committing out of id order: every committed turn once
   t.same([...got].sort((a, b) => a - b), [...committed].sort((a, b) => a - b), 'exactly the committed turns');
   t.ok(feed.stats().holesSkipped > 0, 'rolled-back ids were settled as holes');
 });
+
+t.test('feed without demand keeps only its cursor; demand that returns during a read of ids loses nothing', async (t) => {
+  const feed = new TurnFeed({ pool: db.pool, pollMs: 60_000, settleMs: 100 });
+  t.teardown(() => feed.close());
+  await feed.start();
+  let answers: boolean[] = [];
+  let want = false;
+  const got: number[] = [];
+  feed.subscribe({ wants: () => answers.shift() ?? want }, (rows) => got.push(...rows.map((r) => r.id)));
+  await until('subscriber live', () => { feed.wake(); return feed.stats().polls > 0 || feed.stats().idPolls > 0; });
+  const unseen = [await insertTurn(db.pool), await insertTurn(db.pool)];
+  feed.wake();
+  await until('cursor past the unwanted turns', () => feed.position >= unseen[1]!);
+  t.same(got, [], 'no rows read or delivered while nobody wants them');
+  t.ok(feed.stats().idPolls > 0, 'ids only');
+  const polls = feed.stats().polls;
+  // The first answer (at the start of the poll) says no, the next ones (after the ids came back)
+  // yes: the ids read is not used, the rows are read and delivered.
+  const raced = await insertTurn(db.pool);
+  answers = [false];
+  want = true;
+  feed.wake();
+  await until('raced turn delivered', () => got.length === 1);
+  t.same(got, [raced]);
+  t.equal(feed.stats().polls, polls + 1, 'one read of rows');
+  const later = await insertTurn(db.pool);
+  feed.wake();
+  await until('wanted turn delivered', () => got.length === 2);
+  t.same(got, [raced, later], 'each turn once, none of the unwanted ones');
+});

@@ -98,6 +98,9 @@ export class OutboxDispatcher {
       const ok = done.length;
       total += ok;
       if (ok === 0) break; // everything due failed: wait for the backoff
+      // A short batch took everything due: no claim that would come back empty. Items enqueued
+      // meanwhile kick another round; ones due later are found by the poll.
+      if (batch.length < this.s.outboxBatch) break;
     }
     return total;
   }

@@ -24,7 +24,8 @@ export async function startDbLiveSource(opts: { pool: Pool; databaseUrl: string;
   await feed.start();
   // LISTEN connects in the background and retries forever; the feed polls meanwhile
   void listener.start();
-  const unsubscribe = feed.subscribe({}, (rows) => {
+  let demand: () => boolean = () => true;
+  const unsubscribe = feed.subscribe({ wants: () => demand() }, (rows) => {
     for (const r of rows) {
       const turn: LiveTurn = {
         id: r.id, sessionId: r.sessionId, siteId: r.siteId, seq: r.seq, at: r.at.toISOString(), kind: r.kind, text: r.text,
@@ -38,6 +39,7 @@ export async function startDbLiveSource(opts: { pool: Pool; databaseUrl: string;
     onSession: (fn) => { sessionFns.push(fn); },
     onResync: (fn) => { resyncFns.push(fn); },
     position: () => feed.position,
+    setDemand: (fn) => { demand = fn; },
     stats: () => ({ feed: feed.stats(), listener: listener.stats() }),
     async close() {
       unsubscribe();

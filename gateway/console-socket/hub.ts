@@ -38,6 +38,14 @@ export class ConsoleHub {
     source.onTurn((t) => this.publishTurn(t));
     source.onSession((s) => { this.sessionChain = this.sessionChain.then(() => this.publishSession(s)); });
     source.onResync?.(() => this.resyncAll());
+    source.setDemand?.(() => this.watched());
+  }
+
+  /** Whether any browser watches a topic or is catching up on one (else turns need not be read). */
+  watched(): boolean {
+    if (this.pending.size > 0) return true;
+    for (const ws of this.sockets()) if (ws.getUserData().topics.size > 0) return true;
+    return false;
   }
 
   /** Tells every browser watching a floor to reload its snapshot (session changes were missed). */
@@ -70,6 +78,8 @@ export class ConsoleHub {
 
   private async publishSession(s: SessionChange): Promise<void> {
     this.counters.sessions++;
+    const topics = [floorTopic(s.siteId), sessionTopic(s.sessionId)];
+    if (!topics.some((t) => this.pending.has(t) || this.app.numSubscribers(t) > 0)) return; // nobody to tell: no lookup
     let info: Awaited<ReturnType<typeof sessionInfo>> = null;
     try {
       info = await sessionInfo(this.pool, s.sessionId);

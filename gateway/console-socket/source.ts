@@ -19,4 +19,9 @@ export interface LiveSource {
   position(): number;
   /** Session changes may have been missed (listener reconnected): browsers must reload. */
   onResync?(fn: () => void): void;
+  /**
+   * Whether anyone wants turns now; when `fn` says no, the source may skip reading them (it still
+   * advances `position`, so a later subscriber's replay, bounded by it, misses nothing).
+   */
+  setDemand?(fn: () => boolean): void;
 }
