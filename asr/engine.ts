@@ -20,7 +20,7 @@ import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, SerializedTemplates, ToWorker } from './worker-protocol.ts';
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
-import { DEFAULT_SHED_LAG_MS, type AsrEngineOptions, type AsrMetrics } from './options.ts';
+import { DEFAULT_SHED_LAG_MS, DEFAULT_TOPN, type AsrEngineOptions, type AsrMetrics } from './options.ts';
 
 export type { AsrEngineOptions, AsrMetrics } from './options.ts';
 
@@ -28,6 +28,11 @@ export type { AsrEngineOptions, AsrMetrics } from './options.ts';
 interface WorkerHandle { w: Worker; free: number[]; cache: Lru<string, true>; busy: number; waitMs: number }
 
 const requireCjs = createRequire(import.meta.url);
+
+/** What every decoder is created with: `topn` (default DEFAULT_TOPN), then `decoderConfig` over it. */
+export function decoderSettings(o: Pick<AsrEngineOptions, 'topn' | 'decoderConfig'>): Record<string, number | string | boolean> {
+  return { topn: o.topn ?? DEFAULT_TOPN, ...o.decoderConfig };
+}
 
 /**
  * Recogniser threads by default: one core is left to the event loop and the VAD thread from 3
@@ -89,7 +94,7 @@ export class AsrEngine implements StreamHost {
     const loopPhones = resolveLoopPhones(opts.loopPhones);
     const vad = await VadClient.start(vadModel, opts.maxStreams ?? 1024, opts.vadMaxBatch ?? 64, onError);
     const workers = await Promise.all(Array.from({ length: n }, async (_, index) => {
-      const w = startWorker('./worker.ts', { index, modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: opts.decoderConfig ?? {}, oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, loopConfig: opts.loopConfig ?? {}, loopFast: opts.loopFast !== false, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech !== false, sessionComfort: opts.sessionComfort === true, pauseFlush: opts.pauseFlush !== false });
+      const w = startWorker('./worker.ts', { index, modelBase, model: 'en-us', decoders, templateCache: opts.templateCache ?? 64, dtwBand: opts.dtwBand ?? 0.3, si: opts.si !== false, decoderConfig: decoderSettings(opts), oogLoop: (opts.decide?.oogThreshold ?? DEFAULT_DECIDE.oogThreshold) > 0 || opts.oogTrace === true, loopPhones, loopConfig: opts.loopConfig ?? {}, loopFast: opts.loopFast !== false, sessionCmn: opts.sessionCmn === true, comfortFromSpeech: opts.comfortFromSpeech !== false, sessionComfort: opts.sessionComfort === true, pauseFlush: opts.pauseFlush !== false });
       await new Promise<void>((resolve, reject) => {
         w.once('error', reject);
         const first = (m: FromWorker): void => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'error' ? m.message : 'worker failed')));

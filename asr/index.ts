@@ -1,6 +1,6 @@
 /** Public face of asr/: the engine, its streams, the expectation and result types, template store types. */
 export { AsrEngine, type AsrEngineOptions, type AsrMetrics } from './engine.ts';
-export { DEFAULT_SHED_LAG_MS } from './options.ts';
+export { DEFAULT_SHED_LAG_MS, DEFAULT_TOPN } from './options.ts';
 export type { AsrStream } from './stream.ts';
 export type { Expectation, EndpointSettings, AsrResult, MatchResult, NoMatchResult, NoMatchReason, BusyEvent, ResultTiming, EndReason, Language } from './types.ts';
 export { DEFAULT_ENDPOINT } from './types.ts';

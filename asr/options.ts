@@ -25,6 +25,13 @@ export interface AsrEngineOptions {
   /** Run the speaker-independent decoder (false: templates only). */
   si?: boolean;
   grammar?: GrammarOptions;
+  /**
+   * Gaussians kept per frame in each codebook of the acoustic model (PocketSphinx `topn`, whose
+   * own default is 4), for the grammar's and the phone loop's decoders. Default DEFAULT_TOPN (2):
+   * decoding 13 % cheaper, and on every held-out fsdd-dev take the same accuracy within the
+   * spread of identical runs (docs/performance/asr.md round 16). `decoderConfig.topn` overrides it.
+   */
+  topn?: number;
   /** SoundSwallower decoder settings (e.g. wip, silprob, fillprob, beam) over the tuned defaults. */
   decoderConfig?: Record<string, number | string | boolean>;
   decide?: Partial<DecideOptions>;
@@ -114,6 +121,9 @@ export interface AsrEngineOptions {
  * docs/performance/bench.md 2026-12-04, later. 250 ms is the value those runs used.
  */
 export const DEFAULT_SHED_LAG_MS = 0;
+
+/** See `AsrOptions.topn`. */
+export const DEFAULT_TOPN = 2;
 
 export interface AsrMetrics {
   streams: number; activeUtterances: number; queueDepth: number; queueMax: number;

@@ -112,7 +112,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
       asr = await AsrEngine.load({
         ...(a.workers > 0 ? { workers: a.workers } : {}),
         decodersPerWorker: a.decodersPerWorker, maxQueue: a.maxQueue, maxStreams: a.maxStreams,
-        vadMaxBatch: a.vadMaxBatch, maxVadLagMs: a.maxVadLagMs, si: a.speakerIndependent,
+        vadMaxBatch: a.vadMaxBatch, maxVadLagMs: a.maxVadLagMs, si: a.speakerIndependent, topn: a.topn,
         grammar: {
           biasWeight: a.biasWeight, numberBiasWeight: a.numberBiasWeight, commandPrior: a.commandPrior, fillerWeight: a.fillerWeight, fixedEarlyEnd: a.fixedEarlyEnd,
           freeDigitsDecoder: { silprob: a.freeDigitsSilprob, pip: a.freeDigitsPip, wip: a.freeDigitsWip },

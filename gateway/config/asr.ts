@@ -1,5 +1,5 @@
 import { int, num, bool, oneOf } from './define.ts';
-import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DEFAULT_SHED_LAG_MS } from '../../asr/index.ts';
+import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DEFAULT_SHED_LAG_MS, DEFAULT_TOPN } from '../../asr/index.ts';
 
 /** Settings of the speech recogniser (asr/). Per-site endpointing lives in process_settings. */
 export const asr = {
@@ -9,6 +9,7 @@ export const asr = {
   maxStreams: int('ASR_MAX_STREAMS', 1024, 'Most open recognition streams (VAD state is preallocated)', 1, 100000),
   vadMaxBatch: int('ASR_VAD_MAX_BATCH', 64, 'Most stream windows in one Silero VAD run', 1, 1024),
   maxVadLagMs: int('ASR_MAX_VAD_LAG_MS', 1500, 'VAD lag behind real time above which new utterances get "busy"', 100, 60000),
+  topn: int('ASR_TOPN', DEFAULT_TOPN, 'Gaussians kept per frame in each codebook of the acoustic model (PocketSphinx topn, its own default 4). 2: decoding 13 % cheaper (bench:asr rtf 0.035 -> 0.030), and on every held-out fsdd-dev take si 0.920 / 0.919 (docs/performance/asr.md round 16)', 1, 16),
   speakerIndependent: bool('ASR_SI', true, 'Run the speaker-independent decoder (English); off = templates only'),
   biasWeight: num('ASR_BIAS_WEIGHT', DEFAULT_BIAS_WEIGHT, 'Expected-answer bias for digit strings: > 0 = on (grammar = the expected string, this many times as likely, and its one-digit neighbours), 0 = free grammar and no bias for numbers either. Weights are plain probabilities: 8 / 1e4 / 1e6 measured check_accept 0.815 / 0.84 / 0.84 at false accept 0.015 / 0.015 / 0.025 (docs/performance/asr.md round 11)', 0, 1e12),
   numberBiasWeight: num('ASR_NUMBER_BIAS_WEIGHT', DEFAULT_NUMBER_BIAS_WEIGHT, 'Quantities with a known expected value: how much likelier it is than the other numbers of the span (with ASR_BIAS_WEIGHT > 0). bench:asr, one digit said against itself / another expected (a short pick): 8 -> accepted 0.925, false accept 0; 1e6 -> 0.955, 0 (docs/performance/asr.md round 11)', 1e-6, 1e12),
