@@ -81,7 +81,10 @@ export interface BenchResult {
   gateway_threads_cpu_pct: Record<string, number> | null;
   gateway_rss_mb: number | null;
   gateway_rss_peak_mb: number | null;
+  /** `--idle`: RSS growth per welcomed session, never below 0 (see `rss_idle_delta_mb`). */
   rss_per_idle_session_mb?: number | null;
+  /** `--idle`: RSS after the run minus before the sessions, as read: when the sessions cost less than the gateway's own RSS drift (GC returning memory), it can be negative. */
+  rss_idle_delta_mb?: number | null;
   loadgen_cpu_pct: number | null;
   loadgen_tick_late_p99_ms: number | null;
   event_loop_lag_p99_ms: number | null;
@@ -193,7 +196,8 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     gateway_rss_mb: round(rssValues.at(-1) ?? NaN),
     gateway_rss_peak_mb: round(rssValues.length ? Math.max(...rssValues) : NaN),
     rss_per_idle_session_mb: o.mode === 'idle' && rssBefore !== null && rssAfter !== null && welcomed > 0
-      ? round((rssAfter - rssBefore) / welcomed, 3) : undefined,
+      ? round(Math.max(0, rssAfter - rssBefore) / welcomed, 3) : undefined,
+    rss_idle_delta_mb: o.mode === 'idle' && rssBefore !== null && rssAfter !== null ? round(rssAfter - rssBefore, 1) : undefined,
     loadgen_cpu_pct: round(mean(pts.map((p) => p.lgCpuPct)) ?? NaN),
     loadgen_tick_late_p99_ms: round(engine.tickLate.p(99)),
     event_loop_lag_p99_ms: round(Math.max(...pts.map((p) => p.loopLagP99Ms ?? -Infinity))),

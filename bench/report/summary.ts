@@ -29,6 +29,7 @@ export function summaryTable(r: BenchResult): string {
     ['load generator CPU, tick late p99', `${f(r.loadgen_cpu_pct, ' %')}, ${f(r.loadgen_tick_late_p99_ms, ' ms')}`],
   ];
   if (r.rss_per_idle_session_mb !== undefined) rows.push(['RSS per idle session', f(r.rss_per_idle_session_mb, ' MB', 3)]);
+  if (r.rss_idle_delta_mb !== undefined && r.rss_idle_delta_mb !== null) rows.push(['RSS change, all idle sessions', f(r.rss_idle_delta_mb, ' MB', 1)]);
   if (r.typed_turns) rows.push(['voice / keypad turns', `${r.voice_turns} / ${r.typed_turns}`]);
   for (const [k, v] of Object.entries(r.accuracy_by_node ?? {})) {
     rows.push([`  ${k}`, `${v.correct}/${v.n} right, ${v.wrong} wrong, ${v.nomatch} no-match; first attempts ${v.first_correct ?? '?'}/${v.first_n ?? '?'}`]);

@@ -52,4 +52,6 @@ t.test('a 5-second echo run against a real gateway process', async (t) => {
   t.equal(idle.turns, 0, 'idle sessions say nothing');
   t.equal(idle.frames_sent, 0, 'and send no audio');
   t.equal(typeof idle.rss_per_idle_session_mb, 'number', 'RSS per idle session reported');
+  t.ok(idle.rss_per_idle_session_mb! >= 0, 'never negative');
+  t.equal(typeof idle.rss_idle_delta_mb, 'number', 'the raw RSS change beside it');
 });
