@@ -103,7 +103,7 @@ if (o.target) {
   // echo: the protocol path only; picking and idle: the product as configured (dialog, speech)
   const modeEnv: Record<string, string> = o.mode === 'echo' ? { CONVERSATION: 'echo', SPEECH: 'false' }
     : o.mode === 'picking' ? { CONVERSATION: 'dialog', WMS_SIMULATOR: 'off' } : {};
-  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: { ...modeEnv, ...o.gatewayEnv }, keepDatabase: o.keepDb, admin: o.enroll });
+  gw = await launchGateway({ devices: needed, logFile: path.join(o.out, 'gateway.log'), env: { ...modeEnv, ...o.gatewayEnv }, keepDatabase: o.keepDb, admin: o.enroll, ...(o.gatewayCpuProf ? { cpuProfDir: o.gatewayCpuProf } : {}) });
   if (o.keepDb) progress.note(`bench: the gateway's database is kept: ${gw.databaseUrl}`);
   creds = gw.devices;
   wsUrl = gw.wsUrl;

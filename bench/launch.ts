@@ -49,6 +49,8 @@ export interface LaunchOptions {
   keepDatabase?: boolean;
   /** Also create a console admin of the bench site (for the API, e.g. --enroll). */
   admin?: boolean;
+  /** Write a V8 CPU profile of the gateway's main thread into this folder when it stops. */
+  cpuProfDir?: string;
 }
 
 function withDb(url: string, name: string): string {
@@ -85,7 +87,7 @@ export async function launchGateway(o: LaunchOptions): Promise<LocalGateway> {
   const admin = o.admin ? { name: BENCH_ADMIN, password: randomBytes(18).toString('base64url') } : null;
   const child: ChildProcess = fork(path.join(REPO_ROOT, 'bench', 'gateway-child.ts'), [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [])],
     stdio: ['ignore', logFd, logFd, 'ipc'],
     env: {
       ...process.env,

@@ -29,6 +29,8 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --devices FILE        JSON array of {deviceId, token} for --target
   --pid PID             the target gateway's process id, for /proc CPU and RSS
   --gateway-env K=V     extra setting for the started gateway (repeatable)
+  --gateway-cpu-prof DIR  V8 CPU profile of the started gateway's event loop (node --cpu-prof),
+                        written to DIR when it stops; open it in Chrome DevTools
   --keep-db             keep the started gateway's database (its turn log: hypotheses, confidences) and print its URL
   --out DIR             where result.json and report.html go (default bench/results/<time>)
   --json                print the result as one JSON object on stdout
@@ -52,6 +54,8 @@ export interface BenchOptions {
   audioDir: string; takes: number;
   target?: string; devicesFile?: string; pid?: number;
   gatewayEnv: Record<string, string>;
+  /** `--gateway-cpu-prof`: where the started gateway writes its main thread's CPU profile. */
+  gatewayCpuProf?: string;
   out: string; json: boolean; compare?: string; result?: string; threshold: number;
   findCapacity: boolean; gapLimitMs: number; start: number; step: number; maxSessions: number; stepDurationS: number;
   connectRate: number; seed: number; label: string; quiet: boolean; help: boolean; keepDb: boolean;
@@ -85,7 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         sessions: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, mode: { type: 'string' },
         idle: { type: 'boolean' }, answers: { type: 'string' }, signon: { type: 'string' }, 'wms-url': { type: 'string' }, enroll: { type: 'boolean' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
         audio: { type: 'string' }, takes: { type: 'string' }, target: { type: 'string' }, devices: { type: 'string' },
-        pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, out: { type: 'string' },
+        pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, 'gateway-cpu-prof': { type: 'string' }, out: { type: 'string' },
         json: { type: 'boolean' }, compare: { type: 'string' }, result: { type: 'string' }, threshold: { type: 'string' },
         'find-capacity': { type: 'boolean' }, 'gap-limit': { type: 'string' }, start: { type: 'string' },
         step: { type: 'string' }, 'max-sessions': { type: 'string' }, 'step-duration': { type: 'string' },
@@ -114,6 +118,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (v.enroll && v.target) throw new OptionError('--enroll works only with the gateway the bench starts (it creates the operators and a console admin there); drop --target');
   if (v['keep-db'] && v.target) throw new OptionError('--keep-db is for the gateway the bench starts; with --target the database is yours');
   if (v.result && !v.compare) throw new OptionError('--result is only used with --compare');
+  if (v['gateway-cpu-prof'] !== undefined && v.target) throw new OptionError('--gateway-cpu-prof is for the gateway the bench starts; profile your own with node --cpu-prof');
+  if (v['gateway-cpu-prof'] === '') throw new OptionError('--gateway-cpu-prof needs a folder');
   const gatewayEnv: Record<string, string> = {};
   for (const kv of v['gateway-env'] ?? []) {
     const i = kv.indexOf('=');
@@ -136,6 +142,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     takes: int('takes', v.takes, 50, 1, 1000),
     target: v.target, devicesFile: v.devices, pid: v.pid === undefined ? undefined : int('pid', v.pid, 0, 1, 2 ** 31),
     gatewayEnv,
+    gatewayCpuProf: v['gateway-cpu-prof'] === undefined ? undefined : path.resolve(v['gateway-cpu-prof']),
     out: path.resolve(v.out ?? path.join(REPO_ROOT, 'bench', 'results', stamp)),
     json: v.json ?? false,
     compare: v.compare,

@@ -3,12 +3,14 @@
  * a few simulated devices streaming real speech frames and answering the echo.
  */
 import t from 'tap';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchGateway, REPO_ROOT } from '../launch.ts';
 import { FrameBank, loadDigitClips, type RawClip } from '../audio/bank.ts';
 import { runLoad } from '../run.ts';
 import { EchoScript, IdleScript } from '../scripts.ts';
+import { parseOptions } from '../options.ts';
 
 const FSDD = path.join(REPO_ROOT, '..', 'shared', 'speech', 'fsdd-dev');
 
@@ -54,4 +56,18 @@ t.test('a 5-second echo run against a real gateway process', async (t) => {
   t.equal(typeof idle.rss_per_idle_session_mb, 'number', 'RSS per idle session reported');
   t.ok(idle.rss_per_idle_session_mb! >= 0, 'never negative');
   t.equal(typeof idle.rss_idle_delta_mb, 'number', 'the raw RSS change beside it');
+});
+
+t.test('--gateway-cpu-prof: the started gateway writes its main thread\'s CPU profile when it stops', async (t) => {
+  t.equal(parseOptions(['--gateway-cpu-prof', 'p']).gatewayCpuProf, path.resolve('p'));
+  t.equal(parseOptions([]).gatewayCpuProf, undefined, 'off by default');
+  t.throws(() => parseOptions(['--gateway-cpu-prof', 'p', '--target', 'http://127.0.0.1:8080', '--devices', 'd.json']), /the gateway the bench starts/);
+  const dir = mkdtempSync(path.join(tmpdir(), 'vm-bench-prof-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const gw = await launchGateway({ devices: 1, env: { CONVERSATION: 'echo', SPEECH: 'false' }, cpuProfDir: dir });
+  await gw.close();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  t.ok(files.length >= 1, `profiles written: ${files.join(', ')}`);
+  const prof = JSON.parse(readFileSync(path.join(dir, files[0]!), 'utf8')) as { nodes: unknown[]; samples: unknown[] };
+  t.ok(prof.nodes.length > 0 && prof.samples.length > 0, 'a V8 CPU profile');
 });
