@@ -122,7 +122,7 @@ export interface AsrEngineOptions {
  */
 export const DEFAULT_SHED_LAG_MS = 0;
 
-/** See `AsrOptions.topn`. */
+/** See `AsrEngineOptions.topn`. */
 export const DEFAULT_TOPN = 2;
 
 export interface AsrMetrics {
