@@ -14,7 +14,7 @@ import { StreamImpl, type AsrStream, type StreamHost, type Utterance } from './s
 import { decide, deferredLoopWords, expectedWords, knownAnswerWords, DEFAULT_DECIDE, type DecideOptions, type Rescore } from './decide.ts';
 import { Lru } from './lru.ts';
 import { allowedTokens, enrolledAllDigits, TemplateError, templateRequest, toOperatorTemplates, type OperatorTemplates, type TemplateRequest } from './templates.ts';
-import { concat, resample } from './audio.ts';
+import { concat } from './audio.ts';
 import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, digitOf, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
 import type { Features } from './features.ts';
@@ -273,11 +273,14 @@ export class AsrEngine implements StreamHost {
     return t;
   }
 
-  /** Computes features of enrollment takes in a worker (16 kHz float or PCM16 at `sampleRate`). */
+  /**
+   * Computes features of an enrollment take (float or PCM16 at `sampleRate`) in a worker: the
+   * conversion and resampling too (~0.8 ms for a second at 8 kHz), not on the event loop.
+   */
   async features(pcm: Float32Array | Int16Array, sampleRate: number): Promise<Features> {
-    const f = pcm instanceof Int16Array ? Float32Array.from(pcm, (v) => v / 32768) : pcm;
-    const x = sampleRate === 16000 ? f.slice() : resample(f, sampleRate);
-    const m = await this.request({ type: 'features', id: 0, pcm: x }, [x.buffer as ArrayBuffer]);
+    if (!Number.isFinite(sampleRate) || sampleRate < 4000 || sampleRate > 192000) throw new TemplateError('ASR_BAD_ENROLLMENT', `unsupported sample rate ${sampleRate}`);
+    const x = pcm.slice(); // the worker's own copy (transferred)
+    const m = await this.request({ type: 'features', id: 0, pcm: x, sampleRate }, [x.buffer as ArrayBuffer]);
     if (m.type !== 'featured') throw new TemplateError('ASR_BAD_ENROLLMENT', 'feature extraction failed');
     return { frames: m.frames, data: m.data };
   }

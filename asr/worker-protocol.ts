@@ -50,7 +50,8 @@ export type ToWorker =
   /** `silence`: samples of the pause already sent (the end of the audio sent is that far into it). */
   | { type: 'pause'; utt: number; slot: number; silence: number }
   | { type: 'match'; id: number; pcm: Float32Array; templates: SerializedTemplates; tokens: string[] }
-  | { type: 'features'; id: number; pcm: Float32Array };
+  /** Enrollment take: float or PCM16 at `sampleRate`; the worker converts and resamples (not the event loop). */
+  | { type: 'features'; id: number; pcm: Float32Array | Int16Array; sampleRate: number };
 
 /** How the phone loop took part: fed as audio came, decoded at the end, or not needed (the known answer won). */
 export type LoopPass = 'streamed' | 'deferred' | 'skipped';

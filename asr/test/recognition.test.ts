@@ -8,6 +8,7 @@ import { AsrEngine, MemoryTemplateStore, type AsrResult } from '../index.ts';
 import { fliteAvailable, synth } from '../bench/corpus.ts';
 import { recognise, join } from '../bench/evaluate.ts';
 import { DIGIT_WORDS } from '../grammar.ts';
+import { resample } from '../audio.ts';
 
 if (!fliteAvailable()) {
   t.comment('flite is not installed (apt-get install flite); skipping recognition tests');
@@ -71,6 +72,19 @@ t.test('enrolled templates fuse with the decoder; retraining one word works', as
   t.same(await engine.enrolledTokens(op), ['1', '2', '3', '4', '5']);
   await t.rejects(engine.enroll(op, '3', []), { code: 'ASR_BAD_ENROLLMENT' });
   await t.rejects(engine.enroll(op, '3', [{ pcm: new Float32Array(200), sampleRate: 16000 }]), { code: 'ASR_BAD_ENROLLMENT' });
+});
+
+t.test('an 8 kHz PCM16 take: converted and resampled in the worker, the same features as resampled beforehand', async (t) => {
+  const at16 = synth('seven', 'kal');
+  const at8 = new Int16Array(Math.floor(at16.length / 2)); // every other sample (flite's kal speaks at 8 kHz, below 4 kHz)
+  for (let i = 0; i < at8.length; i++) at8[i] = Math.round(Math.max(-1, Math.min(1, at16[2 * i]!)) * 32767);
+  const mine = await engine.features(at8, 8000);
+  const before = await engine.features(resample(Float32Array.from(at8, (v) => v / 32768), 8000), 16000);
+  t.ok(mine.frames > 10, `${mine.frames} frames`);
+  t.same(mine, before);
+  t.equal(at8.length, Math.floor(at16.length / 2), "the caller's array is left whole (the worker gets a copy)");
+  await t.rejects(engine.features(at8, 0), { code: 'ASR_BAD_ENROLLMENT' });
+  await t.rejects(engine.enroll(43, '7', [{ pcm: at8, sampleRate: Number.NaN }]), { code: 'ASR_BAD_ENROLLMENT' });
 });
 
 t.test('bad input: unsupported sample rate and bad expectation are clear errors', async (t) => {

@@ -11,7 +11,7 @@ t.test('a slot with an end goes first, its own audio still before it; then pause
   q.push({ type: 'pause', utt: 300, slot: 3, silence: 0 });
   q.push(audio(2, 2));
   q.push({ type: 'end', utt: 200, slot: 2, templates: null });
-  q.push({ type: 'features', id: 7, pcm: new Float32Array(1) });
+  q.push({ type: 'features', id: 7, pcm: new Float32Array(1), sampleRate: 16000 });
   t.equal(q.length, 8);
   const order: string[] = [];
   for (let m = q.take(); m; m = q.take()) order.push(label(m));
