@@ -16,7 +16,7 @@ import type { TemplateSet } from './dtw.ts';
 import { sdMatch, UtteranceTemplates } from './utterance-templates.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
-import { ASR_RATE, concat, resample } from './audio.ts';
+import { ASR_RATE, concat, pcmToFloat, resample } from './audio.ts';
 import { digitOf, EARLY_END_PAUSE_WORD_MS, FILLER_PREFIX } from './grammar.ts';
 import { createDecoder, createLoopDecoder, decodeDeferredLoop, type LoopState, feedChunks, LOOP_FAST, pathScore, scoreExpected, spokenWords, startLoop, stopLoop } from './rescore.ts';
 import { CmnHandle, CMN_STATE, cmnMarker } from './cmn.ts';
@@ -367,7 +367,7 @@ function handle(m: ToWorker): void {
       return;
     }
     case 'features': {
-      const pcm = m.pcm instanceof Int16Array ? Float32Array.from(m.pcm, (v) => v / 32768) : m.pcm;
+      const pcm = m.pcm instanceof Int16Array ? pcmToFloat(m.pcm) : m.pcm;
       const f = trimSilence(extractFeatures(m.sampleRate === ASR_RATE ? pcm : resample(pcm, m.sampleRate)));
       post({ type: 'featured', id: m.id, frames: f.frames, data: f.data }, [f.data.buffer as ArrayBuffer]);
       return;

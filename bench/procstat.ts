@@ -10,6 +10,13 @@ export class ProcError extends Error {
   constructor(readonly code: 'PROC_GONE', message: string) { super(message); this.name = 'ProcError'; }
 }
 
+/** user + system CPU seconds from a `/proc/…/stat` line (a process's or one thread's). */
+function statCpuS(stat: string): number {
+  // fields after the command name, which may itself contain spaces and parentheses
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+}
+
 /** user + system CPU seconds of all the process's threads, and its RSS. */
 export function readProc(pid: number): ProcSample {
   let stat: string;
@@ -20,12 +27,8 @@ export function readProc(pid: number): ProcSample {
   } catch (err) {
     throw new ProcError('PROC_GONE', `process ${pid} is not running (${(err as Error).message})`);
   }
-  // fields after the command name, which may itself contain spaces and parentheses
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return { at: performance.now(), cpuS: (utime + stime) / CLK_TCK, rssBytes: m ? Number(m[1]) * 1024 : 0 };
+  return { at: performance.now(), cpuS: statCpuS(stat), rssBytes: m ? Number(m[1]) * 1024 : 0 };
 }
 
 /** CPU seconds of a process's threads by name (`main` for its first thread), at one moment. */
@@ -49,9 +52,8 @@ export function readThreads(pid: number): ThreadSample | null {
     } catch {
       continue; // the thread ended between the listing and the read
     }
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const name = Number(tid) === pid ? 'main' : comm;
-    cpuS.set(name, (cpuS.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) / CLK_TCK);
+    cpuS.set(name, (cpuS.get(name) ?? 0) + statCpuS(stat));
   }
   return { at, cpuS };
 }

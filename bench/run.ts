@@ -139,6 +139,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
   const threads1 = o.pid ? readThreads(o.pid) : null;
   const pts = sampler.points.slice(pointsFrom);
   const rssAfter = sampler.rssMb();
+  const idleDelta = o.mode === 'idle' && rssBefore !== null && rssAfter !== null ? rssAfter - rssBefore : null;
   progress?.done();
   sampler.stop();
   const framesSent = engine.counters.framesSent - frames0;
@@ -195,9 +196,8 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     gateway_cpu_pct: round(mean(pts.map((p) => p.gwCpuPct).filter((x): x is number => x !== null)) ?? NaN),
     gateway_rss_mb: round(rssValues.at(-1) ?? NaN),
     gateway_rss_peak_mb: round(rssValues.length ? Math.max(...rssValues) : NaN),
-    rss_per_idle_session_mb: o.mode === 'idle' && rssBefore !== null && rssAfter !== null && welcomed > 0
-      ? round(Math.max(0, rssAfter - rssBefore) / welcomed, 3) : undefined,
-    rss_idle_delta_mb: o.mode === 'idle' && rssBefore !== null && rssAfter !== null ? round(rssAfter - rssBefore, 1) : undefined,
+    rss_per_idle_session_mb: idleDelta !== null && welcomed > 0 ? round(Math.max(0, idleDelta) / welcomed, 3) : undefined,
+    rss_idle_delta_mb: idleDelta !== null ? round(idleDelta, 1) : undefined,
     loadgen_cpu_pct: round(mean(pts.map((p) => p.lgCpuPct)) ?? NaN),
     loadgen_tick_late_p99_ms: round(engine.tickLate.p(99)),
     event_loop_lag_p99_ms: round(Math.max(...pts.map((p) => p.loopLagP99Ms ?? -Infinity))),

@@ -78,8 +78,7 @@ export class ConsoleHub {
 
   private async publishSession(s: SessionChange): Promise<void> {
     this.counters.sessions++;
-    const topics = [floorTopic(s.siteId), sessionTopic(s.sessionId)];
-    if (!topics.some((t) => this.pending.has(t) || this.app.numSubscribers(t) > 0)) return; // nobody to tell: no lookup
+    if (!this.isWatched(floorTopic(s.siteId)) && !this.isWatched(sessionTopic(s.sessionId))) return; // nobody to tell: no lookup
     let info: Awaited<ReturnType<typeof sessionInfo>> = null;
     try {
       info = await sessionInfo(this.pool, s.sessionId);
@@ -95,11 +94,13 @@ export class ConsoleHub {
     this.publish(sessionTopic(s.sessionId), { type: 'session', topic: sessionTopic(s.sessionId), session });
   }
 
+  /** A socket subscribed to the topic, or one catching up on it. */
+  private isWatched(topic: string): boolean { return this.pending.has(topic) || this.app.numSubscribers(topic) > 0; }
+
   private publish(topic: string, msg: ConsoleServerMessage): void {
-    const waiting = this.pending.get(topic);
-    if (!waiting && this.app.numSubscribers(topic) === 0) return;
+    if (!this.isWatched(topic)) return;
     const text = JSON.stringify(msg);
-    if (waiting) for (const p of waiting) p.buffer.push(text);
+    for (const p of this.pending.get(topic) ?? []) p.buffer.push(text);
     this.app.publish(topic, text, false);
   }
 
