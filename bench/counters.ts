@@ -20,9 +20,25 @@ export interface TurnRecordB {
   typed: boolean;
   /** The recordings said (clip sources: `DIGIT_SPEAKER_TAKE`, `tts:VOICE:word`); none for a keypad answer. */
   sources?: string[];
+  /** Silence between those recordings, ms. */
+  gapsMs?: number[];
+  /** The simulated picker (its index in the run). */
+  picker: number;
+  /** The dialog's right answer at this question, when the script knows there is one (check digits, quantity). */
+  expected?: string;
   /** The prompt that was answered, and the one that came back. */
   asked: PromptMsg | null;
   prompt: PromptMsg;
+}
+
+/**
+ * One measured turn in turns.jsonl. `expect` is the expectation as the device received it (no
+ * right answer), `expected` the right answer when the script knows one, `gaps` the silences
+ * between the recordings of `src` (ms): with them `npm run bench:asr -- --replay` rebuilds the audio.
+ */
+export interface TurnLine {
+  t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; src: string[]; next: string;
+  picker: number; expect: PromptMsg['expect']; expected?: string; gaps?: number[];
 }
 
 export interface NodeStats { n: number; correct: number; wrong: number; nomatch: number; first_n: number; first_correct: number }
@@ -78,7 +94,7 @@ export class TurnStats implements TurnSink {
   byNode = new Map<string, NodeStats>();
   private window: Array<{ t: number; ok: boolean }> = [];
   /** The first `keep` measured turns, for turns.jsonl (what was said, what was understood). */
-  readonly log: Array<{ t: number; node: string; said: string; recognized: string | null; gap: number; decision: number; reprompt: boolean; retry: boolean; typed: boolean; src: string[]; next: string } | { t: number; node: string; said: string; typed: boolean; src: string[]; timeout: true }> = [];
+  readonly log: Array<TurnLine | { t: number; node: string; said: string; typed: boolean; src: string[]; timeout: true }> = [];
   keep = 20000;
 
   /** Forgets everything (the ramp and warm-up are not measured). */
@@ -103,6 +119,7 @@ export class TurnStats implements TurnSink {
       this.log.push({
         t: Math.round(t.at), node: t.asked?.node ?? '', said: t.said, recognized: t.recognized,
         gap: Math.round(t.gapMs), decision: Math.round(t.decisionMs), reprompt: t.reprompt, retry: t.retry, typed: t.typed, src: t.sources ?? [], next: t.prompt.text.slice(0, 80),
+        picker: t.picker, expect: t.asked?.expect ?? null, ...(t.expected === undefined ? {} : { expected: t.expected }), ...(t.gapsMs?.length ? { gaps: t.gapsMs } : {}),
       });
     }
     if (t.interrupted) { this.interrupted += 1; return; }

@@ -18,7 +18,11 @@ export type PromptMsg = Extract<ServerMessage, { type: 'prompt' }>;
  * What a picker answers: `say` is spoken (streamed as audio); `sendText` also sends it as a `text`
  * answer when the speech ends (echo); `keypad` sends it as `text` only, without speaking (typed).
  */
-export interface Answer { say: string; sendText: boolean; keypad?: boolean }
+export interface Answer {
+  say: string; sendText: boolean; keypad?: boolean;
+  /** The dialog's right answer, when the script knows the question has one (logged for bench:asr --replay). */
+  expected?: string;
+}
 export interface Script {
   /** null: say nothing (an idle device, or a prompt that needs no answer). */
   answer(prompt: PromptMsg, picker: PickerInfo): Answer | null;
@@ -180,6 +184,9 @@ export class SimDevice {
         decisionMs: interrupted ? NaN : now - (this.answer.sendText || this.answer.keypad ? this.speechEndAt : this.lastFrameAt),
         typed: this.answer.keypad === true,
         sources: this.answer.keypad ? [] : this.utt?.sources ?? [],
+        ...(this.answer.keypad || !this.utt ? {} : { gapsMs: this.utt.gapsMs }),
+        picker: this.o.picker.index,
+        ...(this.answer.expected === undefined ? {} : { expected: this.answer.expected }),
         reprompt,
         retry: this.retry,
         interrupted,

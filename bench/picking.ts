@@ -34,6 +34,9 @@ export async function fetchTruth(simUrl: string): Promise<Truth> {
 /** The words (not digits) a picker may say: every answer of choose() below that is not a digit string. */
 export const SPOKEN_WORDS = ['ready', 'yes', 'no'] as const;
 
+/** Nodes of the picking flow whose expectation carries the right answer (check digits, quantity, dock). */
+const KNOWN_ANSWER: ReadonlySet<string> = new Set(['checkDigits', 'quantity', 'drop']);
+
 interface PickerState { op: SimOperatorTruth; aisle: string | null; said: Map<string, string> }
 
 const lastMatch = (re: RegExp, text: string): string | null => {
@@ -76,7 +79,9 @@ export class PickingScript implements Script {
     if (said === null) return null;
     if (p.expect.kind !== 'yesno') s.said.set(node, said);
     if (this.signOn === 'keypad' && (node === 'askOperator' || node === 'askPin')) return { say: said, sendText: false, keypad: true };
-    return { say: said, sendText: this.typed };
+    // the picking flow's questions with a right answer (`expected` in the flow): the picker says it
+    const expected = KNOWN_ANSWER.has(node) && p.expect.kind !== 'yesno' ? { expected: said } : {};
+    return { say: said, sendText: this.typed, ...expected };
   }
 
   private choose(p: PromptMsg, node: string, s: PickerState): string | null {

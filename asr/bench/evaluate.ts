@@ -24,6 +24,8 @@ export interface EvalOptions {
   comfortFromSpeech?: boolean;
   /** The engine's sessionComfort (ASR_SESSION_COMFORT); each speaker is one session. */
   sessionComfort?: boolean;
+  /** The engine's sessionCmn (ASR_SESSION_CMN); each speaker is one session. */
+  sessionCmn?: boolean;
   /** The engine's templatesFirst (ASR_TEMPLATES_FIRST) and decide.templatesFirstRatio. */
   templatesFirst?: boolean; templatesFirstRatio?: number;
   /** The engine's oogDefer (ASR_OOG_DEFER); undefined = the engine's default. */
@@ -73,7 +75,7 @@ export async function recognise(engine: AsrEngine, audio: Float32Array, e: Expec
   return r;
 }
 
-async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]!, i); } }));
@@ -105,6 +107,11 @@ export function balanced(takes: Take[], n: number): Take[] {
   }).sort((a, b) => a.digit - b.digit || a.take - b.take);
 }
 
+/** The engine options of an evaluation: the engine's defaults, overridden by the bench's flags. */
+export function engineOptions(o: Omit<EvalOptions, 'data'>, store: MemoryTemplateStore): Parameters<typeof AsrEngine.load>[0] {
+  return { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.sessionCmn === undefined ? {} : { sessionCmn: o.sessionCmn }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+}
+
 export interface SpeakerRow {
   speaker: string; si: number; free: number; pin: number; pinEnrolled: number; checkAccept: number; checkFalseAccept: number; checkFalseAcceptFar: number; qtyAccept: number; qtyFalseAccept: number; sd3: number; fused: number; n: number;
   /** Check strings from takes not used for enrollment, recognised with the operator's templates. */
@@ -128,7 +135,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   const speakers = [...new Set(takes.map((t) => t.speaker))].sort();
   const lim = o.limitPerSpeaker ?? Infinity;
   const store = new MemoryTemplateStore();
-  const common = { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+  const common = engineOptions(o, store);
   const si = await AsrEngine.load(common);
   const sd = await AsrEngine.load({ ...common, si: false, workers: 1 });
   const conc = 8;

@@ -38,6 +38,8 @@ export interface Utterance {
   preRollFrames: number;
   /** The clips said, in order (their `source`). */
   sources: string[];
+  /** Silence between consecutive clips, ms (one fewer than `sources`). */
+  gapsMs: number[];
 }
 
 /** Small deterministic PRNG (mulberry32) so runs are reproducible from a seed. */
@@ -140,16 +142,18 @@ export class FrameBank {
     const preRollFrames = Math.round(preRollMs / FRAME_MS);
     for (let i = 0; i < preRollFrames; i++) idx.push(this.silence(s++));
     let speechEndIndex = 0;
+    const gapsMs: number[] = [];
     clips.forEach((c, k) => {
       if (k > 0) {
         const gap = Math.round((100 + rand() * 150) / FRAME_MS);
+        gapsMs.push(gap * FRAME_MS);
         for (let i = 0; i < gap; i++) idx.push(this.silence(s++));
       }
       speechEndIndex = idx.length + c.speechEndFrame;
       for (let i = 0; i < c.count; i++) idx.push(c.first + i);
     });
     for (let i = 0; i < Math.round(tailMs / FRAME_MS); i++) idx.push(this.silence(s++));
-    return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1 - preRollFrames) * FRAME_MS, preRollFrames, sources: clips.map((c) => c.source) };
+    return { text, frames: Int32Array.from(idx), speechEndIndex, speechMs: (speechEndIndex + 1 - preRollFrames) * FRAME_MS, preRollFrames, sources: clips.map((c) => c.source), gapsMs };
   }
 }
 

@@ -59,6 +59,8 @@ t.test('frame bank: 640-byte views into one buffer; utterance playlists', async 
   t.equal(u.frames.length - 1 - u.speechEndIndex, 800 / FRAME_MS, 'tail after the speech end');
   // pre-roll + two ~0.36 s clips + a 100–250 ms gap
   t.ok(u.speechMs >= 600 && u.speechMs <= 1100, `speech ${u.speechMs} ms`);
+  t.equal(u.gapsMs.length, 1, 'one gap between two digits');
+  t.ok(u.gapsMs[0]! >= 100 && u.gapsMs[0]! <= 260 && u.gapsMs[0]! % FRAME_MS === 0, `gap ${u.gapsMs[0]} ms, whole frames`);
   const w = bank.utterance('ready', 'a', rng(1))!;
   t.ok(w, 'a word in another voice falls back to a synthetic voice');
   t.equal(bank.utterance('hello', 'a', rng(1)), null, 'unknown words: null');

@@ -87,7 +87,13 @@ t.test('a 2-session picking bench with --enroll', { skip: !existsSync(FSDD) && `
     `SELECT DISTINCT o.external_id AS "externalId" FROM device_sessions s JOIN operators o ON o.id = s.operator_id ORDER BY 1`);
   t.same(signedOn.rows.map((r) => r.externalId), ops.sort(), 'the pickers signed on (keypad, WMS PIN) as the enrolled operator rows');
 
-  const turns = readFileSync(path.join(out, 'turns.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { typed: boolean; src: string[] });
+  const turns = readFileSync(path.join(out, 'turns.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { typed: boolean; src: string[]; node: string; said: string; picker: number; expect: { kind: string } | null; expected?: string; gaps?: number[]; timeout?: true });
+  // what bench:asr --replay reads: the picker, the expectation asked, the right answer, the gaps
+  const voice = turns.filter((x) => !x.typed && !x.timeout);
+  t.ok(voice.every((x) => typeof x.picker === 'number' && x.expect !== null && (x.src.length < 2 || x.gaps?.length === x.src.length - 1)), 'every voice answer: picker, expect, and a gap between each two recordings');
+  const checks = voice.filter((x) => x.node === 'picking.checkDigits' && x.expect?.kind === 'digits');
+  t.ok(checks.length > 0 && checks.every((x) => x.expected === x.said), 'check digits carry their right answer');
+  t.ok(voice.filter((x) => x.node === 'picking.goAisle').every((x) => x.expected === undefined), '"ready" has none');
   const digitSources = turns.filter((x) => !x.typed).flatMap((x) => x.src).filter((s) => /^\d_/.test(s));
   t.ok(digitSources.length > 0, `digits were said (${digitSources.length} clips)`);
   t.same(digitSources.filter((s) => takeOf(s) < 3), [], 'no digit from an enrolled take');

@@ -36,6 +36,11 @@ t.test('a picker answers each prompt of the built-in flows with the ground truth
   t.equal(say(prompt('picking.drop', 'Deliver to dock 2.', digits(2))), '61');
   t.equal(say(prompt('picking.noWork', 'No work. Say ready.', ready)), 'ready');
   t.equal(s.answer(prompt('picking.goAisle', 'Aisle 3.', ready), p1)?.sendText, false, 'voice answers by default');
+  // the right answer is logged where the flow has one (turns.jsonl, for bench:asr --replay)
+  t.equal(s.answer(prompt('picking.checkDigits', 'Slot 12.', digits(2)), p1)?.expected, '47', 'check digits: the expected answer');
+  t.equal(s.answer(prompt('picking.quantity', 'Pick 6.', { kind: 'number', min: 0, max: 999, commands: [] }), p1)?.expected, '6', 'quantity: the expected answer');
+  t.equal(s.answer(prompt('picking.goAisle', 'Aisle 3.', ready), p1)?.expected, undefined, 'ready: none');
+  t.equal(s.answer(prompt('picking.checkDigits', 'Did you say 4 7? Say yes or no.', { kind: 'yesno', commands: [] }), p1)?.expected, undefined, 'a confirmation: none');
 });
 
 t.test('too few English operators is a clear error', async (t) => {

@@ -58,7 +58,7 @@ t.test('turn stats: retries after a reprompt count in accuracy, not in first-att
   const { TurnStats } = await import('../counters.ts');
   const ts = new TurnStats();
   const asked = { type: 'prompt' as const, seq: 1, text: 'Slot 11.', language: 'en' as const, bargeIn: true, expect: { kind: 'digits' as const, length: 2, commands: [] }, node: 'picking.checkDigits' };
-  const turn = (recognized: string | null, retry: boolean, said = '51'): void => ts.turn({ at: 0, said, recognized, gapMs: 500, decisionMs: 10, reprompt: false, retry, interrupted: false, typed: false, asked, prompt: asked });
+  const turn = (recognized: string | null, retry: boolean, said = '51'): void => ts.turn({ at: 0, said, recognized, gapMs: 500, decisionMs: 10, reprompt: false, retry, interrupted: false, typed: false, picker: 0, asked, prompt: asked });
   turn('55', false); turn('55', true); turn('55', true); turn('51', true);
   turn('42', false, '47');
   t.equal(ts.accuracy(), 1 / 5, 'every answer counts: the hard string four times');
