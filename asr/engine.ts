@@ -17,7 +17,7 @@ import { allowedTokens, enrolledAllDigits, TemplateError, templateRequest, toOpe
 import { concat } from './audio.ts';
 import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DIGIT_WORDS, digitOf, type GrammarOptions } from './grammar.ts';
 import { resolveLoopPhones } from './rescore.ts';
-import type { Features } from './features.ts';
+import { MIN_TAKE_FRAMES, type Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, SerializedTemplates, ToWorker } from './worker-protocol.ts';
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
 import { DEFAULT_SHED_LAG_MS, DEFAULT_TOPN, type AsrEngineOptions, type AsrMetrics } from './options.ts';
@@ -296,7 +296,7 @@ export class AsrEngine implements StreamHost {
     if (!tok || tok.length > 64) throw new TemplateError('ASR_BAD_ENROLLMENT', 'token must be 1..64 characters');
     if (takes.length < 1 || takes.length > 10) throw new TemplateError('ASR_BAD_ENROLLMENT', 'enroll 1..10 takes per word');
     const feats = await Promise.all(takes.map((t) => this.features(t.pcm, t.sampleRate)));
-    if (feats.some((f) => f.frames < 10)) throw new TemplateError('ASR_BAD_ENROLLMENT', 'a take is shorter than 100 ms of speech');
+    if (feats.some((f) => f.frames < MIN_TAKE_FRAMES)) throw new TemplateError('ASR_BAD_ENROLLMENT', 'a take is shorter than 100 ms of speech');
     const version = await store.saveWord(operatorId, tok, feats);
     await this.loadTemplates(operatorId);
     return { version, takes: feats.length };

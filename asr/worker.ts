@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import createModule from 'soundswallower';
 import type { Decoder, SoundSwallowerModule } from 'soundswallower';
-import { extractFeatures, newFeatureCache, trimSilence } from './features.ts';
+import { extractFeatures, newFeatureCache, takeFeatures, trimSilence } from './features.ts';
 import type { TemplateSet } from './dtw.ts';
 import { sdMatch, UtteranceTemplates } from './utterance-templates.ts';
 import { Lru } from './lru.ts';
@@ -368,7 +368,7 @@ function handle(m: ToWorker): void {
     }
     case 'features': {
       const pcm = m.pcm instanceof Int16Array ? pcmToFloat(m.pcm) : m.pcm;
-      const f = trimSilence(extractFeatures(m.sampleRate === ASR_RATE ? pcm : resample(pcm, m.sampleRate)));
+      const f = takeFeatures(m.sampleRate === ASR_RATE ? pcm : resample(pcm, m.sampleRate));
       post({ type: 'featured', id: m.id, frames: f.frames, data: f.data }, [f.data.buffer as ArrayBuffer]);
       return;
     }

@@ -142,6 +142,7 @@ export async function replay(o: ReplayOptions): Promise<Record<string, unknown>>
   const first: Record<string, Tally> = {}, every: Record<string, Tally> = {};
   const allFirst = tally(), all = tally();
   const confusions: Record<string, number> = {};
+  const disagreements: { line: number; node: string; said: string; live: string | null; offline: string | null; src: string[] }[] = [];
   for (const t of turns) {
     const off = offline.get(t) ?? null;
     const liveOk = t.recognized !== null && normAnswer(t.recognized) === normAnswer(t.said);
@@ -150,6 +151,7 @@ export async function replay(o: ReplayOptions): Promise<Record<string, unknown>>
     if (t.retry) continue;
     add((first[t.node] ??= tally()), liveOk, offOk); add(allFirst, liveOk, offOk);
     if (!offOk) { const k = `${t.said}->${off ?? 'nomatch'}`; confusions[k] = (confusions[k] ?? 0) + 1; }
+    if (liveOk !== offOk && disagreements.length < 500) disagreements.push({ line: t.line, node: t.node, said: t.said, live: t.recognized, offline: off, src: t.src });
   }
   const view = (t: Tally): Record<string, number> => ({ n: t.n, live: rate(t, 'live'), offline: rate(t, 'offline'), delta_points: 100 * (rate(t, 'live') - rate(t, 'offline')), live_only: t.liveOnly, offline_only: t.offlineOnly });
   return {
@@ -159,5 +161,7 @@ export async function replay(o: ReplayOptions): Promise<Record<string, unknown>>
     first: { all: view(allFirst), ...Object.fromEntries(Object.entries(first).map(([k, v]) => [k, view(v)])) },
     every: { all: view(all), ...Object.fromEntries(Object.entries(every).map(([k, v]) => [k, view(v)])) },
     offline_errors_first: Object.fromEntries(Object.entries(confusions).sort((a, b) => b[1] - a[1])),
+    /** First attempts one side got right and the other wrong (the first 500), with their turns.jsonl line. */
+    disagreements,
   };
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { extractFeatures, FEAT_DIM, newFeatureCache, trimSilence } from '../features.ts';
+import { extractFeatures, FEAT_DIM, newFeatureCache, takeFeatures, trimSilence, TAKE_PAD_MS } from '../features.ts';
 import { dtwDistance, frameDistance, FRAME_WEIGHTS, matchTemplates } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise } from '../comfort.ts';
@@ -22,6 +22,21 @@ t.test('trimSilence drops silent edges', async (t) => {
   const x = new Float32Array(16000); x.set(tone(300, 400), 4800);
   const f = trimSilence(extractFeatures(x));
   t.ok(f.frames < 50 && f.frames > 35, `${f.frames} frames`);
+});
+
+t.test('an enrollment take: the same template cut tight or with quiet around it, and the same every time', async (t) => {
+  // a word-like sound (a tone with an onset and a decay), cut tight, then with 300 ms of quiet around it
+  const word = Float32Array.from({ length: 6400 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 350 * i) / 16000) * Math.min(1, i / 800) * Math.min(1, (6400 - i) / 1600));
+  const quiet = new Float32Array(word.length + 9600);
+  for (let i = 0; i < quiet.length; i++) quiet[i] = ((i * 7919) % 9 - 4) / 32768;
+  quiet.set(word, 4800);
+  const tight = takeFeatures(word), roomy = takeFeatures(quiet);
+  t.same(Array.from(takeFeatures(word).data), Array.from(tight.data), 'deterministic');
+  const bareTight = trimSilence(extractFeatures(word)), bareRoomy = trimSilence(extractFeatures(quiet));
+  t.equal(tight.frames, roomy.frames, 'the same frames kept, tight or roomy');
+  t.equal(tight.frames, bareRoomy.frames, 'as many as an utterance with quiet around it keeps');
+  t.ok(bareTight.frames < tight.frames, `without the padding a tight take loses its quiet margin frames: ${bareTight.frames} frames, padded ${tight.frames} (${TAKE_PAD_MS} ms each side before the trim)`);
+  t.ok(dtwDistance(tight, roomy) < dtwDistance(bareTight, bareRoomy), 'and the two are closer than unpadded');
 });
 
 t.test('features of a growing signal: the cache gives the same values as computing afresh', async (t) => {
