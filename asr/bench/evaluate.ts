@@ -34,6 +34,7 @@ export interface EvalOptions {
   oogDeferReady?: boolean;
   expectedMargin?: number;
   oogThreshold?: number;
+  oogExpectedThreshold?: number;
   checkTemplateRatio?: number;
   connectedMargin?: number;
 }
@@ -109,7 +110,7 @@ export function balanced(takes: Take[], n: number): Take[] {
 
 /** The engine options of an evaluation: the engine's defaults, overridden by the bench's flags. */
 export function engineOptions(o: Omit<EvalOptions, 'data'>, store: MemoryTemplateStore): Parameters<typeof AsrEngine.load>[0] {
-  return { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.sessionCmn === undefined ? {} : { sessionCmn: o.sessionCmn }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+  return { workers: o.workers, templateStore: store, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.sessionCmn === undefined ? {} : { sessionCmn: o.sessionCmn }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.oogExpectedThreshold === undefined ? {} : { oogExpectedThreshold: o.oogExpectedThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
 }
 
 export interface SpeakerRow {

@@ -177,6 +177,17 @@ t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring acc
   t.match(far, { status: 'match', text: '43' });
 });
 
+t.test('decide: the loop must beat a heard known answer by more (oogExpectedThreshold)', async (t) => {
+  const q: Expectation = { kind: 'number', min: 0, max: 999, expected: 6, commands: [] };
+  const o = { ...DEFAULT_DECIDE, oogThreshold: 20, oogExpectedThreshold: 25 };
+  const at = (perFrame: number) => ({ constrained: -50000, loop: -50000 + perFrame * 100, frames: 100 });
+  t.match(decide({ expectation: q, siWords: ['six'], sd: null, sdSegments: null, oog: at(22) }, o), { status: 'match', text: '6' }, 'the expected quantity, loop 22 per frame: kept');
+  t.match(decide({ expectation: q, siWords: ['eight'], sd: null, sdSegments: null, oog: at(22) }, o), { status: 'nomatch', reason: 'out_of_grammar' }, 'another number with the same evidence: rejected');
+  t.match(decide({ expectation: q, siWords: ['six'], sd: null, sdSegments: null, oog: at(30) }, o), { status: 'nomatch', reason: 'out_of_grammar' }, 'past 25: rejected');
+  t.match(decide({ expectation: q, siWords: ['six'], sd: null, sdSegments: null, oog: at(22) }, { ...o, oogExpectedThreshold: 10 }), { status: 'match' }, 'never stricter than oogThreshold');
+  t.match(decide({ expectation: { kind: 'number', min: 0, max: 999, expected: 16, commands: [] }, siWords: ['six'], sd: null, sdSegments: null, oog: at(22) }, o), { status: 'nomatch' }, 'a word of the known answer is not the known answer');
+});
+
 t.test('decide: an enrolled operator\'s templates settle a check digit the decoder heard as a neighbour', async (t) => {
   const e: Expectation = { kind: 'digits', length: 3, expected: '742', commands: [] };
   // per-segment best/second ratios of 0.98: on their own too weak to overrule the decoder
