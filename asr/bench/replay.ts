@@ -28,7 +28,7 @@ export interface ReplayTurn {
 }
 
 export class ReplayError extends Error {
-  constructor(readonly code: 'REPLAY_BAD_LINE' | 'REPLAY_OLD_FORMAT' | 'REPLAY_NO_TURNS' | 'REPLAY_NO_RECORDING', message: string) { super(message); this.name = 'ReplayError'; }
+  constructor(readonly code: 'REPLAY_BAD_LINE' | 'REPLAY_BAD_RESULT' | 'REPLAY_OLD_FORMAT' | 'REPLAY_NO_TURNS' | 'REPLAY_NO_RECORDING', message: string) { super(message); this.name = 'ReplayError'; }
 }
 
 const KINDS = new Set(['digits', 'number', 'yesno', 'choice', 'freeDigits', 'ready']);
@@ -108,13 +108,22 @@ function add(t: Tally, live: boolean, offline: boolean): void {
 }
 const rate = (t: Tally, k: 'live' | 'offline'): number => (t.n ? t[k] / t.n : 0);
 
+/** Whether the bench run beside turns.jsonl enrolled its pickers (`settings.enroll` of its result.json). */
+function enrolledRun(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { settings?: { enroll?: boolean } }).settings?.enroll === true;
+  } catch (err) {
+    throw new ReplayError('REPLAY_BAD_RESULT', `${file}: not the bench's result.json (${(err as Error).message})`);
+  }
+}
+
 export interface ReplayOptions extends Omit<EvalOptions, 'data'> { turnsFile: string; data: string; enroll?: boolean }
 
 export async function replay(o: ReplayOptions): Promise<Record<string, unknown>> {
   const turns = readTurns(readFileSync(o.turnsFile, 'utf8'));
   if (turns.length === 0) throw new ReplayError('REPLAY_NO_TURNS', `${o.turnsFile}: no voice answers to replay`);
   const resultFile = path.join(path.dirname(o.turnsFile), 'result.json');
-  const enroll = o.enroll ?? (existsSync(resultFile) && (JSON.parse(readFileSync(resultFile, 'utf8')) as { settings?: { enroll?: boolean } }).settings?.enroll === true);
+  const enroll = o.enroll ?? (existsSync(resultFile) && enrolledRun(resultFile));
   const clips = new Clips(o.data);
   const store = new MemoryTemplateStore();
   const engine = await AsrEngine.load(engineOptions(o, store));

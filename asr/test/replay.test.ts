@@ -49,6 +49,11 @@ t.test('bench:asr --replay: a file that is not a run is a clear error, exit 2', 
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data', dir, '--replay', f], { encoding: 'utf8' });
   t.equal(r.status, 2, r.stderr);
   t.match(r.stderr, /bench:asr --replay: line 2: not JSON/);
+  writeFileSync(f, `${line({})}\n`);
+  writeFileSync(path.join(dir, 'result.json'), '{truncated');
+  const badResult = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data', dir, '--replay', f], { encoding: 'utf8' });
+  t.equal(badResult.status, 2, badResult.stderr);
+  t.match(badResult.stderr, /bench:asr --replay: .*result\.json: not the bench's result\.json/);
   const missing = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data', dir, '--replay', path.join(dir, 'nope.jsonl')], { encoding: 'utf8' });
   t.equal(missing.status, 2);
   t.match(missing.stderr, /bench:asr --replay: .*no such file/i);
