@@ -17,6 +17,7 @@ import { summaryTable } from './report/summary.ts';
 import { capacityCharts, htmlReport } from './report/html.ts';
 import { compare, formatDeltas, DEFAULT_COMPARE } from './report/compare.ts';
 import { EchoScript, IdleScript } from './scripts.ts';
+import { offlineCheck } from './offline-check.ts';
 import type { DeviceCreds, Script } from './device.ts';
 
 function fail(msg: string, code = 2): never {
@@ -174,6 +175,20 @@ try {
   writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
   writeFileSync(path.join(o.out, 'report.html'), html);
   writeFileSync(path.join(o.out, 'turns.jsonl'), result.turn_log.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  if (o.offlineCheck) {
+    await stopAll();
+    progress.note('bench: recognising the run\'s audio offline (bench:asr --replay) ...');
+    try {
+      const oc = await offlineCheck(path.join(o.out, 'turns.jsonl'), o.audioDir);
+      figures = { ...figures, ...oc };
+      say(`\nOffline on the same audio: first attempts live ${oc.accuracy_first_live.toFixed(3)}, offline ${oc.accuracy_first_offline.toFixed(3)} (${oc.accuracy_first_delta_points >= 0 ? '+' : ''}${oc.accuracy_first_delta_points.toFixed(1)} points)`);
+      for (const [k, v] of Object.entries(oc.accuracy_first_by_node)) say(`  ${k.padEnd(24)} n ${String(v.n).padStart(5)}  live ${v.live.toFixed(3)}  offline ${v.offline.toFixed(3)}  ${v.delta_points >= 0 ? '+' : ''}${v.delta_points.toFixed(1)}`);
+      writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
+    } catch (err) {
+      progress.note(`bench: --offline-check failed: ${(err as Error).message}`);
+      exitCode = 1;
+    }
+  }
   say(`\nWrote ${path.join(o.out, 'result.json')}, report.html and turns.jsonl`);
   if (base) {
     const deltas = compare(base, figures, { ...DEFAULT_COMPARE, relThreshold: o.threshold / 100 });

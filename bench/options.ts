@@ -31,6 +31,9 @@ on 127.0.0.1 (fresh database on the PostgreSQL server of DATABASE_URL, dropped a
   --gateway-env K=V     extra setting for the started gateway (repeatable)
   --gateway-cpu-prof DIR  V8 CPU profile of the started gateway's event loop (node --cpu-prof),
                         written to DIR when it stops; open it in Chrome DevTools
+  --offline-check       picking: after the run, recognise the run's own audio offline with the
+                        recogniser's defaults (npm run bench:asr -- --replay) and add live against
+                        offline accuracy to the result (accuracy_first_offline, ..._delta_points)
   --keep-db             keep the started gateway's database (its turn log: hypotheses, confidences) and print its URL
   --out DIR             where result.json and report.html go (default bench/results/<time>)
   --json                print the result as one JSON object on stdout
@@ -56,6 +59,8 @@ export interface BenchOptions {
   gatewayEnv: Record<string, string>;
   /** `--gateway-cpu-prof`: where the started gateway writes its main thread's CPU profile. */
   gatewayCpuProf?: string;
+  /** `--offline-check`: the run's audio recognised offline afterwards (bench/offline-check.ts). */
+  offlineCheck: boolean;
   out: string; json: boolean; compare?: string; result?: string; threshold: number;
   findCapacity: boolean; gapLimitMs: number; start: number; step: number; maxSessions: number; stepDurationS: number;
   connectRate: number; seed: number; label: string; quiet: boolean; help: boolean; keepDb: boolean;
@@ -89,7 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         sessions: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, mode: { type: 'string' },
         idle: { type: 'boolean' }, answers: { type: 'string' }, signon: { type: 'string' }, 'wms-url': { type: 'string' }, enroll: { type: 'boolean' }, 'speech-duty': { type: 'string' }, 'audio-mode': { type: 'string' },
         audio: { type: 'string' }, takes: { type: 'string' }, target: { type: 'string' }, devices: { type: 'string' },
-        pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, 'gateway-cpu-prof': { type: 'string' }, out: { type: 'string' },
+        pid: { type: 'string' }, 'gateway-env': { type: 'string', multiple: true }, 'gateway-cpu-prof': { type: 'string' }, 'offline-check': { type: 'boolean' }, out: { type: 'string' },
         json: { type: 'boolean' }, compare: { type: 'string' }, result: { type: 'string' }, threshold: { type: 'string' },
         'find-capacity': { type: 'boolean' }, 'gap-limit': { type: 'string' }, start: { type: 'string' },
         step: { type: 'string' }, 'max-sessions': { type: 'string' }, 'step-duration': { type: 'string' },
@@ -120,6 +125,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (v.result && !v.compare) throw new OptionError('--result is only used with --compare');
   if (v['gateway-cpu-prof'] !== undefined && v.target) throw new OptionError('--gateway-cpu-prof is for the gateway the bench starts; profile your own with node --cpu-prof');
   if (v['gateway-cpu-prof'] === '') throw new OptionError('--gateway-cpu-prof needs a folder');
+  if (v['offline-check'] && (mode !== 'picking' || v['find-capacity'])) throw new OptionError('--offline-check is for one --mode picking run (its answers are recordings whose truth is known)');
+  if (v['offline-check'] && (v['gateway-env'] ?? []).some((kv) => kv.startsWith('ASR_'))) throw new OptionError('--offline-check replays with the recogniser\'s default settings; with ASR_* settings run npm run bench:asr -- --replay OUT/turns.jsonl with the matching flags');
   const gatewayEnv: Record<string, string> = {};
   for (const kv of v['gateway-env'] ?? []) {
     const i = kv.indexOf('=');
@@ -142,6 +149,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     takes: int('takes', v.takes, 50, 1, 1000),
     target: v.target, devicesFile: v.devices, pid: v.pid === undefined ? undefined : int('pid', v.pid, 0, 1, 2 ** 31),
     gatewayEnv,
+    offlineCheck: v['offline-check'] ?? false,
     gatewayCpuProf: v['gateway-cpu-prof'] === undefined ? undefined : path.resolve(v['gateway-cpu-prof']),
     out: path.resolve(v.out ?? path.join(REPO_ROOT, 'bench', 'results', stamp)),
     json: v.json ?? false,

@@ -21,6 +21,9 @@ const takeOf = (src: string): number => Number(/^\d_[A-Za-z]+_(\d+)$/.exec(src)!
 t.test('--enroll is for picking with the bench\'s own gateway', async (t) => {
   t.equal(parseOptions(['--mode', 'picking', '--enroll']).enroll, true);
   t.equal(parseOptions(['--mode', 'picking']).enroll, false, 'off by default');
+  t.equal(parseOptions(['--mode', 'picking', '--offline-check']).offlineCheck, true);
+  t.throws(() => parseOptions(['--offline-check']), /--offline-check is for one --mode picking run/);
+  t.throws(() => parseOptions(['--mode', 'picking', '--offline-check', '--gateway-env', 'ASR_TOPN=4']), /with ASR_\* settings run npm run bench:asr -- --replay/);
   t.throws(() => parseOptions(['--enroll']), /--mode picking/);
   t.throws(() => parseOptions(['--mode', 'picking', '--enroll', '--target', 'http://127.0.0.1:8080', '--devices', 'd.json', '--wms-url', 'http://127.0.0.1:1']), /only with the gateway the bench starts/);
 });
@@ -45,7 +48,7 @@ t.test('a 2-session picking bench with --enroll', { skip: !existsSync(FSDD) && `
   const out = mkdtempSync(path.join(os.tmpdir(), 'vm-bench-enroll-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const args = ['--import', 'tsx', path.join(REPO_ROOT, 'bench', 'cli.ts'), '--mode', 'picking', '--enroll', '--sessions', '2',
-    '--duration', '20', '--warmup', '0', '--speech-duty', '0.5', '--takes', '8', '--keep-db', '--out', out];
+    '--duration', '20', '--warmup', '0', '--speech-duty', '0.5', '--takes', '8', '--keep-db', '--offline-check', '--out', out];
   const run = await new Promise<{ code: number; stderr: string; stdout: string }>((resolve) => {
     execFile(process.execPath, args, { cwd: REPO_ROOT, timeout: 240_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
@@ -70,6 +73,11 @@ t.test('a 2-session picking bench with --enroll', { skip: !existsSync(FSDD) && `
   t.equal(result.settings.enroll, true);
   t.type(result.enroll_s, 'number');
   t.equal(result.errors, 0, JSON.stringify(result.error_kinds));
+  // --offline-check: the run's own audio recognised offline (enrolled, as the run was)
+  t.type(result.accuracy_first_offline, 'number');
+  t.ok(result.accuracy_first_offline >= 0 && result.accuracy_first_offline <= 1, `offline ${result.accuracy_first_offline}`);
+  t.equal(result.accuracy_first_live, result.accuracy_first, 'the replay counts first attempts as the bench does');
+  t.ok(result.accuracy_first_by_node['picking.checkDigits']?.n > 0, 'per question node');
 
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
