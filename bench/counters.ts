@@ -122,11 +122,15 @@ export class TurnStats implements TurnSink {
         picker: t.picker, expect: t.asked?.expect ?? null, ...(t.expected === undefined ? {} : { expected: t.expected }), ...(t.gapsMs?.length ? { gaps: t.gapsMs } : {}),
       });
     }
-    if (t.interrupted) { this.interrupted += 1; return; }
+    // A prompt that came while the picker was still speaking: the server decided on part of the
+    // answer. Its recognition counts (the picker heard that prompt); it has no gap or decision time.
+    if (t.interrupted) this.interrupted += 1;
     if (t.reprompt) this.reprompts += 1;
     if (t.typed) { this.typed += 1; return; }
-    this.gap.add(t.gapMs, t.at);
-    this.decision.add(t.decisionMs, t.at);
+    if (!t.interrupted) {
+      this.gap.add(t.gapMs, t.at);
+      this.decision.add(t.decisionMs, t.at);
+    }
     const key = t.asked?.node ?? '?';
     const nodeStats = this.byNode.get(key) ?? { n: 0, correct: 0, wrong: 0, nomatch: 0, first_n: 0, first_correct: 0 };
     this.byNode.set(key, nodeStats);

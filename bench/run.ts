@@ -46,6 +46,8 @@ export interface BenchResult {
   accuracy: number | null;
   /** Accuracy of first attempts only (not retries after a reprompt): what compares with bench:asr. */
   accuracy_first: number | null;
+  /** Answers the server replied to before the picker had finished saying them (in the accuracy, not in the gap). */
+  interrupted_turns: number;
   reprompt_rate: number | null;
   voice_turns: number;
   typed_turns: number;
@@ -152,7 +154,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
   const ts = engine.turns;
   const queuesMax: Record<string, number> = {};
   for (const p of pts) for (const [k, v] of Object.entries(p.queues)) queuesMax[k] = Math.max(queuesMax[k] ?? -Infinity, v);
-  const measured = ts.turns - ts.interrupted;
+  const measured = ts.turns;
   const dropped1 = sampler.droppedTotal();
   const rssValues = pts.map((p) => p.gwRssMb).filter((x): x is number => x !== null);
   return {
@@ -172,6 +174,7 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     decision_p95_ms: round(ts.decision.p(95)),
     accuracy: o.mode === 'picking' ? round(ts.accuracy(), 4) : null,
     accuracy_first: o.mode === 'picking' ? round(ts.accuracyFirst(), 4) : null,
+    interrupted_turns: ts.interrupted,
     reprompt_rate: o.mode === 'picking' && measured ? round(ts.reprompts / measured, 4) : null,
     no_match_rate: o.mode === 'picking' && measured - ts.typed > 0 ? round(ts.noResult / (measured - ts.typed), 4) : null,
     voice_turns: measured - ts.typed,

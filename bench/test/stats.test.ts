@@ -71,3 +71,16 @@ t.test('turn stats: retries after a reprompt count in accuracy, not in first-att
   t.equal(ts.turns, n, 'a timeout is not a turn');
   t.match(ts.log.at(-1), { node: 'picking.checkDigits', said: '51', timeout: true }, 'but turns.jsonl shows it');
 });
+
+t.test('turn stats: an answer the server replied to before it was finished counts in accuracy, not in the gap', async (t) => {
+  const { TurnStats } = await import('../counters.ts');
+  const ts = new TurnStats();
+  const asked = { type: 'prompt' as const, seq: 1, text: 'Slot 23.', language: 'en' as const, bargeIn: true, expect: { kind: 'digits' as const, length: 2, commands: [] }, node: 'picking.checkDigits' };
+  const base = { at: 0, said: '99', reprompt: false, retry: false, typed: false, picker: 0, asked, prompt: asked };
+  ts.turn({ ...base, recognized: '99', gapMs: 400, decisionMs: 20, interrupted: false });
+  ts.turn({ ...base, recognized: '89', gapMs: NaN, decisionMs: NaN, interrupted: true, reprompt: true });
+  t.equal(ts.accuracyFirst(), 1 / 2, 'the cut answer was heard wrong: it counts');
+  t.equal(ts.interrupted, 1);
+  t.equal(ts.reprompts, 1);
+  t.equal(ts.gap.count, 1, 'only the finished answer is timed');
+});
