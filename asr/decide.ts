@@ -31,10 +31,10 @@ export interface DecideOptions {
   /**
    * The same rejection when the grammar heard exactly the answer the dialog knows to be right (a
    * quantity; check digits when their loop is not deferred): the loop must beat the grammar by
-   * this much (never less than `oogThreshold`). Offline, quantities 1–9 of every fsdd-dev speaker
-   * (541 heard as the expected word) and 60 flite out-of-grammar words at quantity prompts 1–9
-   * (540, 34 heard as the expected word): at 20 the loop rejected 19 right answers and let 7
-   * out-of-grammar words through as the quantity; at 25, 9 and 13 (docs/performance/asr.md round 17).
+   * this much (never less than `oogThreshold`). `npm run diag:asr-oog -- --data
+   * ../shared/speech/fsdd-dev --n 150 --quantity` (459 right quantities and 34 of 540 flite
+   * out-of-grammar words heard as the expected word): at 20 the loop rejected 10 right answers and
+   * let 6 out-of-grammar words through as the quantity; at 25, 1 and 11 (docs/performance/asr.md round 17).
    */
   oogExpectedThreshold: number;
   /**

@@ -172,7 +172,8 @@ try {
   }
   say('\nSummary');
   say(summaryTable(result));
-  writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
+  const writeResult = (): void => writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
+  writeResult();
   writeFileSync(path.join(o.out, 'report.html'), html);
   writeFileSync(path.join(o.out, 'turns.jsonl'), result.turn_log.map((x) => JSON.stringify(x)).join('\n') + '\n');
   if (o.offlineCheck) {
@@ -183,7 +184,7 @@ try {
       figures = { ...figures, ...oc };
       say(`\nOffline on the same audio: first attempts live ${oc.accuracy_first_live.toFixed(3)}, offline ${oc.accuracy_first_offline.toFixed(3)} (${oc.accuracy_first_delta_points >= 0 ? '+' : ''}${oc.accuracy_first_delta_points.toFixed(1)} points)`);
       for (const [k, v] of Object.entries(oc.accuracy_first_by_node)) say(`  ${k.padEnd(24)} n ${String(v.n).padStart(5)}  live ${v.live.toFixed(3)}  offline ${v.offline.toFixed(3)}  ${v.delta_points >= 0 ? '+' : ''}${v.delta_points.toFixed(1)}`);
-      writeFileSync(path.join(o.out, 'result.json'), `${JSON.stringify({ ...figures, timeline: result.timeline, latency_windows: result.latency_windows, accuracy_windows: result.accuracy_windows }, null, 2)}\n`);
+      writeResult();
     } catch (err) {
       progress.note(`bench: --offline-check failed: ${(err as Error).message}`);
       exitCode = 1;
