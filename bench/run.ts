@@ -154,7 +154,6 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
   const ts = engine.turns;
   const queuesMax: Record<string, number> = {};
   for (const p of pts) for (const [k, v] of Object.entries(p.queues)) queuesMax[k] = Math.max(queuesMax[k] ?? -Infinity, v);
-  const measured = ts.turns;
   const dropped1 = sampler.droppedTotal();
   const rssValues = pts.map((p) => p.gwRssMb).filter((x): x is number => x !== null);
   return {
@@ -175,9 +174,9 @@ export async function runLoad(o: RunOptions): Promise<BenchResult> {
     accuracy: o.mode === 'picking' ? round(ts.accuracy(), 4) : null,
     accuracy_first: o.mode === 'picking' ? round(ts.accuracyFirst(), 4) : null,
     interrupted_turns: ts.interrupted,
-    reprompt_rate: o.mode === 'picking' && measured ? round(ts.reprompts / measured, 4) : null,
-    no_match_rate: o.mode === 'picking' && measured - ts.typed > 0 ? round(ts.noResult / (measured - ts.typed), 4) : null,
-    voice_turns: measured - ts.typed,
+    reprompt_rate: o.mode === 'picking' && ts.turns ? round(ts.reprompts / ts.turns, 4) : null,
+    no_match_rate: o.mode === 'picking' && ts.turns - ts.typed > 0 ? round(ts.noResult / (ts.turns - ts.typed), 4) : null,
+    voice_turns: ts.turns - ts.typed,
     typed_turns: ts.typed,
     accuracy_by_node: o.mode !== 'picking' ? {} : Object.fromEntries([...ts.byNode.entries()].sort().map(([k, v]) => [k, { ...v, accuracy: round(v.correct / v.n, 4), accuracy_first: v.first_n ? round(v.first_correct / v.first_n, 4) : null }])),
     errors: Object.values(errKinds).reduce((a, b) => a + b, 0),
