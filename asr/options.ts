@@ -98,7 +98,7 @@ export interface AsrEngineOptions {
   /**
    * Load shedding: while a recogniser thread's inbox holds messages longer than this (ms), new
    * utterances on it defer the phone loop for every known answer ('all'), whatever `oogDefer`
-   * says. Default DEFAULT_SHED_LAG_MS (0 = never; 250 was measured).
+   * says. Default DEFAULT_SHED_LAG_MS (250; 0 = never).
    */
   shedLagMs?: number;
   /**
@@ -115,12 +115,13 @@ export interface AsrEngineOptions {
 }
 
 /**
- * Load shedding (`shedLagMs`) is off by default: at 100 pickers on a saturated 2 vCPU machine,
- * five runs with it at 250 ms (gap p95 442–2,683 ms) were not told apart from four without it
- * (695–2,430 ms); `oogDefer: 'all'` throughout did better in both of its runs (570 / 758 ms),
- * docs/performance/bench.md 2026-12-04, later. 250 ms is the value those runs used.
+ * Load shedding (`shedLagMs`) is on at 250 ms. Live, 300 unenrolled pickers on a 2 vCPU AMD EPYC
+ * that could not carry them (docs/performance/bench.md, "2026-12-05, afternoon"), four pairs of runs
+ * alternated: gap p95 765–1,106 ms and 26 `ASR_BUSY` in all with it, 1,061–2,079 ms and 149
+ * without; each pair won by shedding. Below the limit nothing changes. Earlier, at 100 pickers on
+ * a slower machine, it was not told apart from the spread (bench.md 2026-12-04, later).
  */
-export const DEFAULT_SHED_LAG_MS = 0;
+export const DEFAULT_SHED_LAG_MS = 250;
 
 /** See `AsrEngineOptions.topn`. */
 export const DEFAULT_TOPN = 2;
