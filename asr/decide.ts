@@ -5,7 +5,7 @@
  * whether the decoder preferred a filler (out-of-grammar) word. The decoder's own word
  * probabilities are not used: they do not separate right from wrong.
  */
-import { numberWords, DIGIT_WORDS, FILLER_PREFIX } from './grammar.ts';
+import { numberWords, DIGIT_WORDS, FILLER_PREFIX, digitOf } from './grammar.ts';
 import { expectedText, interpret } from './interpret.ts';
 import type { Expectation, NoMatchReason } from './types.ts';
 import type { OogScore, SdMatch } from './worker-protocol.ts';
@@ -62,9 +62,17 @@ export interface DecideOptions {
    * 0.74 of the right strings and none of 300 one digit off; 0.95 confirmed 0.895, none wrong.
    */
   templatesFirstRatio: number;
+  /**
+   * Out of an enrolled operator's vocabulary: a one-word answer whose closest template lies
+   * further than this many times the operator's own take-to-take distance (`SdMatch.scale`) is
+   * rejected, unless the decoder heard a word the operator never enrolled (a command). 0 = off.
+   * Measured (docs/performance/asr.md round 18): at 1.6, 1 of 1,877 right fsdd-dev digits lost,
+   * out-of-vocabulary words of flite voices enrolled on their own digits accepted 95 → 26 of 180.
+   */
+  templateScaleLimit: number;
 }
 
-export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 20, oogExpectedThreshold: 25, checkTemplateRatio: 0.95, sdOverSiRatio: 0.9, connectedMargin: 0.3, templatesFirstRatio: 0.9 };
+export const DEFAULT_DECIDE: DecideOptions = { rejectThreshold: 0.5, confirmThreshold: 0.8, maxTemplateDistance: 60, expectedMargin: 0, oogThreshold: 20, oogExpectedThreshold: 25, checkTemplateRatio: 0.95, sdOverSiRatio: 0.9, connectedMargin: 0.3, templatesFirstRatio: 0.9, templateScaleLimit: 1.6 };
 
 export interface DecideInput {
   expectation: Expectation;
@@ -145,6 +153,7 @@ export function decide(inp: DecideInput, o: DecideOptions = DEFAULT_DECIDE): Dec
   const heardKnown = !!known && !!inp.siWords && inp.siWords.length === known.length && inp.siWords.every((w, i) => w === known[i]);
   const oogLimit = heardKnown ? Math.max(o.oogThreshold, o.oogExpectedThreshold) : o.oogThreshold;
   const oogReject = o.oogThreshold > 0 && !!inp.oog && oogPerFrame(inp.oog) > oogLimit;
+  if (outOfOperatorVocabulary(inp, o)) return { status: 'nomatch', reason: 'out_of_grammar', hypothesis: siHyp ?? inp.sd?.token ?? undefined, confidence: 0 };
   const exWords = expectedWords(e);
   if (inp.templatesFirst?.length && exWords) {
     const text = interpret(e, exWords).text ?? exWords.join(' ');
@@ -280,4 +289,18 @@ export function templatesPreferExpected(expected: string[], heard: string[], seg
     differs = true;
   }
   return differs;
+}
+
+/**
+ * `templateScaleLimit`: a one-word answer too far from all of the operator's templates for this
+ * voice. Only where the decoder heard nothing or one of the operator's enrolled tokens: a command
+ * or a number the operator never enrolled is compared with templates of other words.
+ */
+export function outOfOperatorVocabulary(inp: DecideInput, o: DecideOptions): boolean {
+  const m = inp.sd;
+  if (!(o.templateScaleLimit > 0) || !m || m.token === null || m.scale === undefined || !(m.scale > 0)) return false;
+  if (inp.siWords && inp.siWords.length > 1) return false;
+  const heard = inp.siWords?.[0];
+  if (heard !== undefined && m.distances?.[digitOf(heard)] === undefined) return false;
+  return m.distance > o.templateScaleLimit * m.scale;
 }

@@ -130,3 +130,25 @@ export function matchTemplates(probe: Features, sets: TemplateSet[], band = 0.3)
   const ratio = Number.isFinite(second) && second > 0 ? best / second : 1;
   return { token: Number.isFinite(best) ? token : null, distance: best, second, ratio, distances };
 }
+
+/**
+ * An operator's own scale: over every take of a token with at least two takes, its mean distance
+ * to the token's other takes; the median of those. How far the operator's own repetitions of a
+ * word lie apart, so that a distance can be judged against this voice, microphone and floor rather
+ * than a fixed number (a synthetic voice repeats itself at ~2, a real speaker at ~4–5: fsdd-dev).
+ * NaN when no token has two takes. ~60 matches for ten tokens of three takes: once per template set.
+ */
+export function templateScale(sets: TemplateSet[], band = 0.3): number {
+  const d: number[] = [];
+  for (const s of sets) {
+    if (s.takes.length < 2) continue;
+    for (let i = 0; i < s.takes.length; i++) {
+      let sum = 0;
+      for (let j = 0; j < s.takes.length; j++) if (j !== i) sum += dtwDistance(s.takes[i]!, s.takes[j]!, band);
+      d.push(sum / (s.takes.length - 1));
+    }
+  }
+  if (!d.length) return NaN;
+  d.sort((a, b) => a - b);
+  return d[Math.floor(d.length / 2)]!;
+}

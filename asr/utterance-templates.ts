@@ -21,13 +21,18 @@ export class UtteranceTemplates {
   private feats: Features | null = null;
   private wholeMatch: SdMatch | null | undefined;
 
-  constructor(private readonly audio: () => Float32Array, private readonly sets: TemplateSet[], private readonly req: TemplateRequest, private readonly band: number) {}
+  /** `scale`: the operator's own scale (dtw.ts `templateScale`), asked for once a whole match is made. */
+  constructor(private readonly audio: () => Float32Array, private readonly sets: TemplateSet[], private readonly req: TemplateRequest, private readonly band: number, private readonly scale: () => number = () => NaN) {}
 
   private features(): Features { return (this.feats ??= trimSilence(extractFeatures(this.audio()))); }
 
   /** The whole utterance against the allowed enrolled tokens (null when none is allowed). */
   whole(): SdMatch | null {
-    if (this.wholeMatch === undefined) this.wholeMatch = this.req.tokens.length ? sdMatch(this.features(), this.sets, this.req.tokens, this.band) : null;
+    if (this.wholeMatch === undefined) {
+      const m = this.req.tokens.length ? sdMatch(this.features(), this.sets, this.req.tokens, this.band) : null;
+      const scale = m ? this.scale() : NaN;
+      this.wholeMatch = m && Number.isFinite(scale) ? { ...m, scale } : m;
+    }
     return this.wholeMatch;
   }
 

@@ -64,6 +64,8 @@ export interface SdMatch {
   token: string | null; distance: number; second: number; ratio: number;
   /** Distance of every token compared (per-segment matches of digit strings carry it). */
   distances?: Record<string, number>;
+  /** The operator's own take-to-take distance (dtw.ts `templateScale`) on whole-utterance matches; absent when unknown. */
+  scale?: number;
 }
 
 export type FromWorker =

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import createModule from 'soundswallower';
 import type { Decoder, SoundSwallowerModule } from 'soundswallower';
 import { extractFeatures, newFeatureCache, takeFeatures, trimSilence } from './features.ts';
-import type { TemplateSet } from './dtw.ts';
+import { templateScale, type TemplateSet } from './dtw.ts';
 import { sdMatch, UtteranceTemplates } from './utterance-templates.ts';
 import { Lru } from './lru.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise, type NoiseState } from './comfort.ts';
@@ -91,6 +91,8 @@ let ss: SoundSwallowerModule | null = null;
 const slots: Slot[] = [];
 const dict = new Map<string, string[]>();
 const templates = new Lru<string, TemplateSet[]>(opts.templateCache);
+/** Each cached template set's own scale (dtw.ts `templateScale`), computed when first needed. */
+const scales = new Lru<string, number>(opts.templateCache);
 
 async function init(): Promise<void> {
   if (opts.si) {
@@ -208,6 +210,8 @@ function slotFor(m: { slot: number; utt: number }): Slot {
   return s;
 }
 
+function setScale(key: string, v: number): number { scales.set(key, v); return v; }
+
 function toTemplateSets(t: SerializedTemplates): TemplateSet[] {
   return t.sets.map((s) => ({ token: s.token, takes: s.takes.map((k) => ({ frames: k.frames, data: k.data })) }));
 }
@@ -308,7 +312,8 @@ function handle(m: ToWorker): void {
       if (tfSegs && s.dec) { s.dec.stop(); stopLoop(s); s.pending = []; s.pendingLen = 0; s.fed = []; }
       // The operator's templates, matched once for the loop's decision and the fusion.
       const sets = m.templates && !tfSegs ? templateSets(m.templates) : null;
-      const tm = sets ? new UtteranceTemplates(utterance, sets, m.templates!, opts.dtwBand) : null;
+      const key = m.templates?.key ?? '';
+      const tm = sets ? new UtteranceTemplates(utterance, sets, m.templates!, opts.dtwBand, () => scales.get(key) ?? setScale(key, templateScale(sets, opts.dtwBand))) : null;
       if (s.dec && s.grammar && !tfSegs) {
         if (opts.sessionComfort) fill = comfortLevel(utterance());
         flushPending(s);

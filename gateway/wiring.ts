@@ -119,7 +119,7 @@ export async function wireConversations(cfg: Config, d: { pool: Pool; log: Logge
         },
         decide: {
           rejectThreshold: a.rejectThreshold, confirmThreshold: a.confirmThreshold,
-          oogThreshold: a.oogThreshold, oogExpectedThreshold: a.oogExpectedThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin, templatesFirstRatio: a.templatesFirstRatio,
+          oogThreshold: a.oogThreshold, oogExpectedThreshold: a.oogExpectedThreshold, expectedMargin: a.expectedMargin, checkTemplateRatio: a.checkTemplateRatio, connectedMargin: a.connectedMargin, templatesFirstRatio: a.templatesFirstRatio, templateScaleLimit: a.templateScaleLimit,
         },
         loopPhones: a.loopPhones, sessionCmn: a.sessionCmn, comfortFromSpeech: a.comfortFromSpeech, sessionComfort: a.sessionComfort, pauseFlush: a.pauseFlush, oogDefer: a.oogDefer, oogDeferReady: a.oogDeferReady, shedLagMs: a.shedLagMs, loopFast: a.loopFast, templatesFirst: a.templatesFirst,
         templateCache: a.templateCache,

@@ -31,9 +31,10 @@ export function fliteAvailable(): boolean {
 }
 
 /** Synthesises `text` with flite (8 kHz for kal, 16 kHz others) and returns 16 kHz audio. */
-export function synth(text: string, voice: string, dir = mkdtempSync(path.join(tmpdir(), 'vm-flite-'))): Float32Array {
-  const file = path.join(dir, `${voice}-${text.replace(/[^a-z0-9]+/gi, '_')}.wav`);
-  if (!existsSync(file)) execFileSync('flite', ['-voice', voice, '-t', text, '-o', file], { stdio: 'pipe' });
+export function synth(text: string, voice: string, dir = mkdtempSync(path.join(tmpdir(), 'vm-flite-')), stretch = 1): Float32Array {
+  const file = path.join(dir, `${voice}-${stretch === 1 ? '' : `${stretch}-`}${text.replace(/[^a-z0-9]+/gi, '_')}.wav`);
+  const speed = stretch === 1 ? [] : ['--setf', `duration_stretch=${stretch}`];
+  if (!existsSync(file)) execFileSync('flite', [...speed, '-voice', voice, '-t', text, '-o', file], { stdio: 'pipe' });
   const w = readWav(file);
   return resample(w.samples, w.sampleRate);
 }

@@ -3,9 +3,12 @@
  * utterance goes through the real pipeline (stream → batched VAD → endpointing → worker pool →
  * fusion), fed faster than real time, with silence around it as a device would send.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AsrEngine, MemoryTemplateStore, type AsrResult, type Expectation, type OogDefer } from '../index.ts';
-import { everyDigitOff, loadDigits, loadOog, oneDigitOff, rng, type Take } from './corpus.ts';
+import { AsrEngine, DIGIT_WORDS, MemoryTemplateStore, type AsrResult, type Expectation, type OogDefer } from '../index.ts';
+import { everyDigitOff, FLITE_VOICES, loadDigits, loadOog, OOG_WORDS, oneDigitOff, rng, synth, type Take } from './corpus.ts';
 import type { LoopPhones } from '../rescore.ts';
 
 export interface EvalOptions {
@@ -35,6 +38,7 @@ export interface EvalOptions {
   expectedMargin?: number;
   oogThreshold?: number;
   oogExpectedThreshold?: number;
+  templateScaleLimit?: number;
   checkTemplateRatio?: number;
   connectedMargin?: number;
 }
@@ -115,7 +119,7 @@ export function balanced(takes: Take[], n: number): Take[] {
  * measured from run to run (the live default sheds the phone loop when a thread falls behind).
  */
 export function engineOptions(o: Omit<EvalOptions, 'data'>, store: MemoryTemplateStore): Parameters<typeof AsrEngine.load>[0] {
-  return { workers: o.workers, templateStore: store, shedLagMs: 0, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.sessionCmn === undefined ? {} : { sessionCmn: o.sessionCmn }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.oogExpectedThreshold === undefined ? {} : { oogExpectedThreshold: o.oogExpectedThreshold }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
+  return { workers: o.workers, templateStore: store, shedLagMs: 0, decoderConfig: o.decoderConfig, ...(o.loopConfig ? { loopConfig: o.loopConfig } : {}), loopPhones: o.loopPhones, comfortFromSpeech: o.comfortFromSpeech, ...(o.sessionComfort === undefined ? {} : { sessionComfort: o.sessionComfort }), ...(o.sessionCmn === undefined ? {} : { sessionCmn: o.sessionCmn }), ...(o.templatesFirst === undefined ? {} : { templatesFirst: o.templatesFirst }), ...(o.oogDefer ? { oogDefer: o.oogDefer } : {}), ...(o.oogDeferReady === undefined ? {} : { oogDeferReady: o.oogDeferReady }), decide: { ...(o.expectedMargin === undefined ? {} : { expectedMargin: o.expectedMargin }), ...(o.oogThreshold === undefined ? {} : { oogThreshold: o.oogThreshold }), ...(o.oogExpectedThreshold === undefined ? {} : { oogExpectedThreshold: o.oogExpectedThreshold }), ...(o.templateScaleLimit === undefined ? {} : { templateScaleLimit: o.templateScaleLimit }), ...(o.checkTemplateRatio === undefined ? {} : { checkTemplateRatio: o.checkTemplateRatio }), ...(o.connectedMargin === undefined ? {} : { connectedMargin: o.connectedMargin }), ...(o.templatesFirstRatio === undefined ? {} : { templatesFirstRatio: o.templatesFirstRatio }) }, grammar: { ...(o.biasWeight === undefined ? {} : { biasWeight: o.biasWeight }), fillerWeight: o.fillerWeight ?? 0, ...(o.commandPrior === undefined ? {} : { commandPrior: o.commandPrior }), ...(o.numberBiasWeight === undefined ? {} : { numberBiasWeight: o.numberBiasWeight }) } };
 }
 
 export interface SpeakerRow {
@@ -248,6 +252,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   // And at a "ready" prompt ("ready" or a command accepted), where the loop may wait for "ready" (oogDeferReady).
   const oogReady = await pool(oog, conc, (a) => recognise(si, a, { kind: 'ready', commands: CMDS }, undefined, false, OOG_SESSION));
   const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
+  const oogEnrolled = o.oog ? null : await enrolledOog(si, conc);
   const { loopPasses, cpuMsTotal, audioMsTotal, templatesFirst } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
   const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
@@ -258,6 +263,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     sd3_accuracy: mean('sd3'), fused_accuracy: mean('fused'), free_string_accuracy: mean('free'),
     pin_accuracy: mean('pin'), pin_accuracy_enrolled: mean('pinEnrolled'),
     oog_rejection: oogRes.filter((r) => !r || r.status === 'nomatch').length / oog.length,
+    ...(oogEnrolled === null ? {} : { oog_rejection_enrolled: oogEnrolled }),
     oog_check_accept: accepted(oogCheck), oog_qty_accept: accepted(oogQty), oog_ready_accept: accepted(oogReady), loop_passes: loopPasses, templates_first: templatesFirst,
     rtf_all: audioMsTotal ? cpuMsTotal / audioMsTotal : 0,
     false_rejection: falseRej / inGrammar,
@@ -265,4 +271,22 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
     p95_result_ms_batch: resultMs[Math.floor(resultMs.length * 0.95)] ?? 0, no_result: noResult,
     speakers: rows, oog_files: oog.length, seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * The built-in out-of-grammar set said by enrolled operators: each flite voice enrolled on its own
+ * ten digits at three speeds (as an operator says each word three times), then its out-of-grammar
+ * words at a digit prompt with that operator's templates. The share rejected. (A synthetic voice
+ * repeats itself more closely than a person; only the built-in set has the voices' digits.)
+ */
+async function enrolledOog(engine: AsrEngine, conc: number): Promise<number> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'vm-oog-enrolled-'));
+  const items: { a: Float32Array; op: number; voice: string }[] = [];
+  for (const [k, voice] of FLITE_VOICES.entries()) {
+    const op = 9000 + k;
+    for (let d = 0; d < 10; d++) await engine.enroll(op, String(d), [0.9, 1, 1.15].map((s) => ({ pcm: synth(DIGIT_WORDS[d]!, voice, tmp, s), sampleRate: 16000 })));
+    for (const w of OOG_WORDS) items.push({ a: synth(w, voice, tmp), op, voice });
+  }
+  const res = await pool(items, conc, (x) => recognise(engine, x.a, { kind: 'digits', length: 1, commands: CMDS }, x.op, false, `${OOG_SESSION}-${x.voice}`));
+  return res.filter((r) => !r || r.status === 'nomatch').length / res.length;
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { extractFeatures, FEAT_DIM, newFeatureCache, takeFeatures, trimSilence, TAKE_PAD_MS } from '../features.ts';
-import { dtwDistance, frameDistance, FRAME_WEIGHTS, matchTemplates } from '../dtw.ts';
+import { dtwDistance, frameDistance, FRAME_WEIGHTS, matchTemplates, templateScale } from '../dtw.ts';
 import { Resampler, resample } from '../audio.ts';
 import { audibleSamples, comfortLevel, fillSilence, newNoise } from '../comfort.ts';
 import { decide, templatesOutvote, DEFAULT_DECIDE } from '../decide.ts';
@@ -155,6 +155,31 @@ t.test('decide: agreement is confident, disagreement confirms, fillers and weak 
   t.match(decide({ expectation: e, siWords: ['repeat'], sd: null, sdSegments: null }), { status: 'match', isCommand: true, text: 'repeat' });
   const seg = decide({ expectation: { kind: 'digits', length: 2, commands: [] }, siWords: ['four', 'two'], sd: null, sdSegments: [good, { ...good, token: '2' }] });
   t.match(seg, { status: 'match', text: '42', agree: true });
+});
+
+t.test('an operator\'s own scale: the median of each take\'s mean distance to its token\'s other takes', async (t) => {
+  const f = (hz: number, ms: number) => trimSilence(extractFeatures(tone(hz, ms)));
+  const sets = [{ token: 'a', takes: [f(300, 400), f(300, 440), f(300, 480)] }, { token: 'b', takes: [f(900, 400), f(900, 460)] }];
+  const loo: number[] = [];
+  for (const s of sets) s.takes.forEach((x, i) => { const o = s.takes.filter((_, j) => j !== i); loo.push(o.reduce((a, y) => a + dtwDistance(x, y), 0) / o.length); });
+  loo.sort((a, b) => a - b);
+  t.equal(templateScale(sets), loo[Math.floor(loo.length / 2)], 'over both tokens\' takes');
+  t.ok(templateScale(sets) < dtwDistance(sets[0]!.takes[0]!, sets[1]!.takes[0]!), 'repetitions lie closer than different sounds');
+  t.ok(Number.isNaN(templateScale([{ token: 'a', takes: [f(300, 400)] }])), 'no token with two takes: unknown');
+});
+
+t.test('decide: a one-word answer too far from all of an enrolled operator\'s templates is out of their vocabulary', async (t) => {
+  const e: Expectation = { kind: 'digits', length: 1, commands: ['repeat'] };
+  const m = { token: '3', distance: 7, second: 8, ratio: 0.875, distances: { 3: 7, 8: 8 }, scale: 4 };
+  t.match(decide({ expectation: e, siWords: ['three'], sd: m, sdSegments: null }), { status: 'nomatch', reason: 'out_of_grammar' }, `7 > ${DEFAULT_DECIDE.templateScaleLimit} × 4: rejected even where the engines agree`);
+  t.match(decide({ expectation: e, siWords: ['three'], sd: { ...m, distance: 6, distances: { 3: 6, 8: 8 } }, sdSegments: null }), { status: 'match', text: '3' }, 'within the limit: as before');
+  t.match(decide({ expectation: e, siWords: null, sd: m, sdSegments: null }), { status: 'nomatch', reason: 'out_of_grammar' }, 'templates alone (no decoder) too');
+  t.match(decide({ expectation: e, siWords: ['repeat'], sd: m, sdSegments: null }), { status: 'match', text: 'repeat', isCommand: true }, 'a command the operator never enrolled is not judged by the digits\' templates');
+  const { scale: _, ...noScale } = m;
+  t.match(decide({ expectation: e, siWords: ['three'], sd: noScale, sdSegments: null }), { status: 'match', text: '3' }, 'no scale known: no limit');
+  t.match(decide({ expectation: e, siWords: ['three'], sd: m, sdSegments: null }, { ...DEFAULT_DECIDE, templateScaleLimit: 0 }), { status: 'match', text: '3' }, '0 = off');
+  const two: Expectation = { kind: 'digits', length: 2, commands: [] };
+  t.match(decide({ expectation: two, siWords: ['three', 'eight'], sd: m, sdSegments: [{ ...m, distance: 4 }, { ...m, token: '8', distance: 4 }] }), { status: 'match' }, 'strings: not this rule');
 });
 
 t.test('decide: phone-loop evidence rejects out-of-grammar speech; rescoring accepts the expected string within the margin', async (t) => {

@@ -5,10 +5,13 @@
 import t from 'tap';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AsrEngine, MemoryTemplateStore, type AsrResult } from '../index.ts';
-import { fliteAvailable, synth } from '../bench/corpus.ts';
+import { fliteAvailable, synth, OOG_WORDS, FLITE_VOICES } from '../bench/corpus.ts';
 import { recognise, join } from '../bench/evaluate.ts';
 import { DIGIT_WORDS } from '../grammar.ts';
 import { resample } from '../audio.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 if (!fliteAvailable()) {
   t.comment('flite is not installed (apt-get install flite); skipping recognition tests');
@@ -129,4 +132,22 @@ t.test('overload: with no queue and one decoder, concurrent utterances get busy'
   t.ok(busy.length >= 1, `${busy.length} streams told busy`);
   t.ok(small.metrics().busyRejections >= 1);
   for (const s of streams) s.close();
+});
+
+t.test('an enrolled operator\'s out-of-vocabulary words are rejected, their digits are not (templateScaleLimit)', async (t) => {
+  // Each flite voice enrolled on its own digits at three speeds, as an operator says each word three
+  // times; then its digits at a fourth speed and the built-in out-of-grammar words, at a digit prompt.
+  const dir = mkdtempSync(path.join(tmpdir(), 'vm-oov-'));
+  let digits = 0, rejected = 0, oov = 0;
+  for (const [k, voice] of FLITE_VOICES.entries()) {
+    const op = 500 + k;
+    for (let d = 0; d < 10; d++) await engine.enroll(op, String(d), [0.9, 1, 1.15].map((s) => ({ pcm: synth(DIGIT_WORDS[d]!, voice, dir, s), sampleRate: 16000 })));
+    for (const d of [2, 5, 8]) if (match(await recognise(engine, synth(DIGIT_WORDS[d]!, voice, dir, 1.05), { kind: 'digits', length: 1, commands: CMDS }, op, false, `oov-${voice}`)).text === String(d)) digits++;
+    for (const w of OOG_WORDS) {
+      oov++;
+      if (match(await recognise(engine, synth(w, voice, dir), { kind: 'digits', length: 1, commands: CMDS }, op, false, `oov-${voice}`)).status === 'nomatch') rejected++;
+    }
+  }
+  t.equal(digits, 12, 'the operators\' own digits are recognised');
+  t.ok(rejected / oov >= 0.9, `${rejected} of ${oov} out-of-vocabulary words rejected`);
 });

@@ -1,5 +1,5 @@
 import { int, num, bool, oneOf } from './define.ts';
-import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_NUMBER_BIAS_WEIGHT, DEFAULT_SHED_LAG_MS, DEFAULT_TOPN } from '../../asr/index.ts';
+import { DEFAULT_BIAS_WEIGHT, DEFAULT_COMMAND_PRIOR, DEFAULT_DECIDE, DEFAULT_NUMBER_BIAS_WEIGHT, DEFAULT_SHED_LAG_MS, DEFAULT_TOPN } from '../../asr/index.ts';
 
 /** Settings of the speech recogniser (asr/). Per-site endpointing lives in process_settings. */
 export const asr = {
@@ -35,6 +35,7 @@ export const asr = {
   checkTemplateRatio: num('ASR_CHECK_TEMPLATE_RATIO', 0.95, 'Check strings of an enrolled operator: when the templates spell the expected string, a digit the decoder heard differently counts as expected if its templates are closer by this factor (0 = off; lower = stricter)', 0, 1),
   templatesFirst: bool('ASR_TEMPLATES_FIRST', true, "Enrolled operators' check digits are checked against their own voice templates first (each expected digit closest by the ratio below), and the speaker-independent decoder hears them only when the templates do not confirm them: bench:asr enrolled check strings 0.76 confirmed without decoding, false accepts unchanged, rtf 0.055 -> 0.046; live, 200 enrolled pickers on 2 cores: gap p95 988-1502 -> 415-467 ms, gateway CPU -13 %, accuracy unchanged (docs/performance/asr.md round 14)"),
   templatesFirstRatio: num('ASR_TEMPLATES_FIRST_RATIO', 0.9, "Templates first: each expected digit's best / second-best template distance must be under this (offline, 300 one-digit-off strings: none confirmed at 0.9 or 0.95; right strings 0.74 / 0.895 confirmed)", 0.5, 1),
+  templateScaleLimit: num('ASR_TEMPLATE_SCALE_LIMIT', DEFAULT_DECIDE.templateScaleLimit, "Enrolled operators: a one-word answer further from all of the operator's templates than this many times their own take-to-take distance is rejected as out of their vocabulary, unless the decoder heard a word they never enrolled (a command); 0 = off. 1.6: flite voices enrolled on their own digits, out-of-vocabulary words accepted 95 -> 26 of 180, 1 of 1,877 right fsdd-dev digits lost (docs/performance/asr.md round 18)", 0, 10),
   rejectThreshold: num('ASR_REJECT_THRESHOLD', 0.5, 'Default confidence below which an answer is rejected (sites may override)', 0, 1),
   confirmThreshold: num('ASR_CONFIRM_THRESHOLD', 0.8, 'Confidence below which the dialog should confirm', 0, 1),
   templateCache: int('ASR_TEMPLATE_CACHE', 64, 'Operators whose templates each worker keeps in memory', 1, 10000),
