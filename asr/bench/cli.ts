@@ -10,7 +10,9 @@ const HELP = `usage: npm run bench:asr -- --data DIR [options]
 Evaluates recognition on labelled WAVs named DIGIT_SPEAKER_TAKE.wav (8 kHz as in
 ../shared/speech/fsdd-dev, resampled to 16 kHz as a device delivers it), every speaker in DIR.
   --data DIR                 the labelled WAVs (required)
-  --oog DIR                  out-of-grammar WAVs (default: a built-in set synthesised with flite)
+  --oog DIR                  out-of-grammar WAVs (default: a built-in set synthesised with flite; only
+                             the built-in set also gives oog_rejection_enrolled: its voices enrolled
+                             on their own digits, their out-of-grammar words rejected)
   --json                     one JSON object (the keys of docs/performance.md) instead of the table
   --limit N                  takes per speaker for single digits, sd3 and fused (the same share of
                              every digit; default: all)
