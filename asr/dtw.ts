@@ -136,7 +136,8 @@ export function matchTemplates(probe: Features, sets: TemplateSet[], band = 0.3)
  * to the token's other takes; the median of those. How far the operator's own repetitions of a
  * word lie apart, so that a distance can be judged against this voice, microphone and floor rather
  * than a fixed number (a synthetic voice repeats itself at ~2, a real speaker at ~4–5: fsdd-dev).
- * NaN when no token has two takes. ~60 matches for ten tokens of three takes: once per template set.
+ * NaN when no token has two takes. ~60 matches for ten tokens of three takes, 2–5 ms on fsdd-dev's
+ * speakers: once per template set and recogniser thread (worker.ts caches it with the set).
  */
 export function templateScale(sets: TemplateSet[], band = 0.3): number {
   const d: number[] = [];
