@@ -20,7 +20,7 @@ import { resolveLoopPhones } from './rescore.ts';
 import { MIN_TAKE_FRAMES, type Features } from './features.ts';
 import type { FromWorker, LoopPass, OogScore, SdMatch, SerializedTemplates, ToWorker } from './worker-protocol.ts';
 import { DEFAULT_ENDPOINT, type AsrResult, type EndpointSettings, type Expectation, type Language } from './types.ts';
-import { DEFAULT_SHED_LAG_MS, DEFAULT_TOPN, type AsrEngineOptions, type AsrMetrics } from './options.ts';
+import { DEFAULT_TOPN, type AsrEngineOptions, type AsrMetrics } from './options.ts';
 
 export type { AsrEngineOptions, AsrMetrics } from './options.ts';
 
@@ -141,7 +141,7 @@ export class AsrEngine implements StreamHost {
   private deferLoop(e: Expectation | null, h: WorkerHandle): string[] | null {
     const ready = this.opts.oogDeferReady !== false;
     const words = deferredLoopWords(e, this.opts.oogDefer ?? 'strings', ready);
-    const lag = this.opts.shedLagMs ?? DEFAULT_SHED_LAG_MS;
+    const lag = this.opts.shedLagMs ?? 0;
     if (words || lag <= 0 || h.waitMs <= lag) return words;
     const shed = deferredLoopWords(e, 'all', true);
     if (shed) this.counters.shed++;

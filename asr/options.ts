@@ -98,7 +98,9 @@ export interface AsrEngineOptions {
   /**
    * Load shedding: while a recogniser thread's inbox holds messages longer than this (ms), new
    * utterances on it defer the phone loop for every known answer ('all'), whatever `oogDefer`
-   * says. Default DEFAULT_SHED_LAG_MS (250; 0 = never).
+   * says. Default 0 (never): only a caller that feeds audio in real time can read an inbox wait as
+   * load (bench:asr, its replay and the diag scripts feed faster); the gateway sets
+   * DEFAULT_SHED_LAG_MS (ASR_SHED_LAG_MS).
    */
   shedLagMs?: number;
   /**
@@ -115,7 +117,7 @@ export interface AsrEngineOptions {
 }
 
 /**
- * Load shedding (`shedLagMs`) is on at 250 ms. Live, 300 unenrolled pickers on a 2 vCPU AMD EPYC
+ * The gateway's load shedding (`shedLagMs`, ASR_SHED_LAG_MS) is on at 250 ms. Live, 300 unenrolled pickers on a 2 vCPU AMD EPYC
  * that could not carry them (docs/performance/bench.md, "2026-12-05, afternoon"), four pairs of runs
  * alternated: gap p95 765–1,106 ms and 26 `ASR_BUSY` in all with it, 1,061–2,079 ms and 149
  * without; each pair won by shedding. Below the limit nothing changes. Earlier, at 100 pickers on

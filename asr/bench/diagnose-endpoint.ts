@@ -79,7 +79,7 @@ for (const speaker of [...new Set(takes.map((t) => t.speaker))].sort()) {
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p / 100))] ?? 0; };
 if (values.shuffle) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
 const endpoint = { ...(earlyMs === undefined ? {} : { earlyEndSilenceMs: earlyMs }), ...(knownMs === undefined ? {} : { knownEndSilenceMs: knownMs }), ...(trailingMs === undefined ? {} : { trailingSilenceMs: trailingMs }) };
-const engine = await AsrEngine.load({ shedLagMs: 0, grammar: { ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush, sessionCmn: values['session-cmn'], comfortFromSpeech, workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
+const engine = await AsrEngine.load({ grammar: { ...(fee ? { fixedEarlyEnd: fee } : {}) }, endpoint, pauseFlush, sessionCmn: values['session-cmn'], comfortFromSpeech, workers: num(values.workers, 'workers', undefined), decodersPerWorker: num(values.decoders, 'decoders', undefined) });
 const LEAD_MS = 300, TAIL_MS = 1500;
 
 /** Streams one trial at real-time pace (20 ms frames); the result and when it came, in ms since the first frame. */

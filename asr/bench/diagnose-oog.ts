@@ -37,8 +37,7 @@ let heard: string | null = null;
 // The loop is decoded (oogTrace) but rejects nothing (threshold 0): "right" below is the decoder's
 // answer alone, so right digits the loop would reject at some threshold are counted at every one.
 // (Before 2026-12-03 the default threshold applied, and right digits above it were left out.)
-// shedLagMs 0: fed faster than real time, the inbox wait is no sign of load (evaluate.ts engineOptions)
-const engine = await AsrEngine.load({ shedLagMs: 0, decoderConfig: decoder, loopConfig, loopPhones, oogTrace: true, decide: { oogThreshold: 0 }, trace: (t) => { ratio = t.oog ? oogPerFrame(t.oog) : null; heard = t.siWords?.join(' ') ?? null; } });
+const engine = await AsrEngine.load({ decoderConfig: decoder, loopConfig, loopPhones, oogTrace: true, decide: { oogThreshold: 0 }, trace: (t) => { ratio = t.oog ? oogPerFrame(t.oog) : null; heard = t.siWords?.join(' ') ?? null; } });
 const n = Number(values.n ?? 25);
 const takes = loadDigits(values.data, (m) => m.take >= 3 && m.take % 2 === 1);
 const ins = [...new Set(takes.map((t) => t.speaker))].flatMap((s) => takes.filter((t) => t.speaker === s).filter((_, i, a) => i % Math.max(1, Math.floor(a.length / n)) === 0).slice(0, n));

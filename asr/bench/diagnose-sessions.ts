@@ -32,7 +32,7 @@ const orders: Array<[string, Trial[], (t: Trial) => string]> = [
 ];
 const ready = new Map(speakers.map((s, i) => [s, values.ready ? synth('ready', FLITE_VOICES[i % FLITE_VOICES.length]!) : null]));
 for (const [label, order, session] of orders) {
-  const engine = await AsrEngine.load({ shedLagMs: 0, workers: 1, decodersPerWorker: cliNumber('diag:asr-sessions', HELP, 'decoders', values.decoders, 1, true), sessionCmn: true });
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: cliNumber('diag:asr-sessions', HELP, 'decoders', values.decoders, 1, true), sessionCmn: true });
   const right = new Map<string, number>();
   for (const t of order) {
     const word = ready.get(t.speaker);

@@ -52,7 +52,7 @@ for (const th of [0.75, 0.8, 0.84, 0.88, 0.9, 0.94, 0.97, 1.01]) {
 
 if (values.fused) {
   let trace: { siWords: string[] | null; sd: SdMatch | null } | null = null;
-  const engine = await AsrEngine.load({ shedLagMs: 0, templateStore: new MemoryTemplateStore(), trace: (t) => { trace = t; } });
+  const engine = await AsrEngine.load({ templateStore: new MemoryTemplateStore(), trace: (t) => { trace = t; } });
   const c = { n: 0, right: 0, wrongMatch: 0, rejected: 0, none: 0, agree: 0, agreeRight: 0, disagree: 0, siRight: 0, sdRight: 0 };
   for (const [k, spk] of speakers.entries()) {
     const mine = takes.filter((t) => t.speaker === spk);

@@ -28,8 +28,7 @@ const decoder = parseDecoderArg(values.decoder);
 const takes = loadDigits(values.data);
 let last: { siWords: string[] | null; rescore: { best: number; expected: number | null } | null } | null = null;
 const deltas: { truth: boolean; delta: number | null }[] = [];
-// shedLagMs 0: fed faster than real time, the inbox wait is no sign of load (evaluate.ts engineOptions)
-const engine = await AsrEngine.load({ shedLagMs: 0, trace: (t) => { last = t; }, decoderConfig: decoder, decide: { expectedMargin: Number(values.margin ?? 0) } });
+const engine = await AsrEngine.load({ trace: (t) => { last = t; }, decoderConfig: decoder, decide: { expectedMargin: Number(values.margin ?? 0) } });
 const rand = rng(11);
 type Cause = 'false_accept' | 'right' | 'substitution' | 'insertion' | 'deletion' | 'rejected' | 'out_of_grammar' | 'no_result';
 function cause(r: AsrResult | null, said: string): Cause {

@@ -104,8 +104,7 @@ t.test('through the engine: confirmed without decoding, ends early; a different 
 });
 
 t.test('a one-word known answer of an enrolled operator: the phone loop waits for the templates', async (t) => {
-  // shedLagMs 0: fed faster than real time on a busy CI machine, the thread could count as behind and shed the loop
-  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 2, templateStore: new MemoryTemplateStore(), shedLagMs: 0 });
+  const engine = await AsrEngine.load({ workers: 1, decodersPerWorker: 2, templateStore: new MemoryTemplateStore() });
   t.teardown(() => engine.close());
   for (let d = 0; d < 10; d++) await engine.enroll(8, String(d), enrolled(d).map((x) => ({ pcm: x.audio, sampleRate: 16000 })));
   const qty = (q: number) => ({ kind: 'number' as const, min: 0, max: 999, expected: q, commands: [] });

@@ -65,8 +65,7 @@ export class Prescreen {
     p.engine = await AsrEngine.load({
       // Recordings: one decoder, so its carried-over cepstral mean follows the track's clips in
       // order, as live (docs/performance/asr.md, round 4).
-      // No load shedding: clips are fed faster than real time here (asr/bench/evaluate.ts engineOptions).
-      workers: 1, shedLagMs: 0, ...(opts.speech === 'fsdd' ? { decodersPerWorker: 1 } : {}), templateStore: opts.templateStore ?? new MemoryTemplateStore(),
+      workers: 1, ...(opts.speech === 'fsdd' ? { decodersPerWorker: 1 } : {}), templateStore: opts.templateStore ?? new MemoryTemplateStore(),
       trace: ({ oog }) => { p.lastOog = oog && oog.frames > 0 ? oogPerFrame(oog) : null; },
     });
     return p;
