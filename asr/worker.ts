@@ -91,8 +91,8 @@ let ss: SoundSwallowerModule | null = null;
 const slots: Slot[] = [];
 const dict = new Map<string, string[]>();
 const templates = new Lru<string, TemplateSet[]>(opts.templateCache);
-/** Each cached template set's own scale (dtw.ts `templateScale`), computed when first needed. */
-const scales = new Lru<string, number>(opts.templateCache);
+/** Each cached template set's own scale (dtw.ts `templateScale`), computed when first needed; it goes when the set is evicted. */
+const scales = new WeakMap<TemplateSet[], number>();
 
 async function init(): Promise<void> {
   if (opts.si) {
@@ -210,7 +210,11 @@ function slotFor(m: { slot: number; utt: number }): Slot {
   return s;
 }
 
-function setScale(key: string, v: number): number { scales.set(key, v); return v; }
+function scaleOf(sets: TemplateSet[]): number {
+  let v = scales.get(sets);
+  if (v === undefined) { v = templateScale(sets, opts.dtwBand); scales.set(sets, v); }
+  return v;
+}
 
 function toTemplateSets(t: SerializedTemplates): TemplateSet[] {
   return t.sets.map((s) => ({ token: s.token, takes: s.takes.map((k) => ({ frames: k.frames, data: k.data })) }));
@@ -312,8 +316,7 @@ function handle(m: ToWorker): void {
       if (tfSegs && s.dec) { s.dec.stop(); stopLoop(s); s.pending = []; s.pendingLen = 0; s.fed = []; }
       // The operator's templates, matched once for the loop's decision and the fusion.
       const sets = m.templates && !tfSegs ? templateSets(m.templates) : null;
-      const key = m.templates?.key ?? '';
-      const tm = sets ? new UtteranceTemplates(utterance, sets, m.templates!, opts.dtwBand, () => scales.get(key) ?? setScale(key, templateScale(sets, opts.dtwBand))) : null;
+      const tm = sets ? new UtteranceTemplates(utterance, sets, m.templates!, opts.dtwBand, () => scaleOf(sets)) : null;
       if (s.dec && s.grammar && !tfSegs) {
         if (opts.sessionComfort) fill = comfortLevel(utterance());
         flushPending(s);
