@@ -250,7 +250,7 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
   // And at a "ready" prompt ("ready" or a command accepted), where the loop may wait for "ready" (oogDeferReady).
   const oogReady = await pool(oog, conc, (a) => recognise(si, a, { kind: 'ready', commands: CMDS }, undefined, false, OOG_SESSION));
   const accepted = (rs: (AsrResult | null)[]): number => rs.filter((r) => r?.status === 'match').length / rs.length;
-  const oogEnrolled = o.oog ? null : await enrolledOog(si, conc);
+  const oogEnrolled = o.oog ? null : await enrolledOog(si, conc, oog);
   const { loopPasses, cpuMsTotal, audioMsTotal, templatesFirst } = si.metrics();
   await Promise.all([si.close(), sd.close()]);
   const mean = (k: keyof SpeakerRow): number => rows.reduce((a, r) => a + (r[k] as number), 0) / rows.length;
@@ -276,14 +276,15 @@ export async function evaluate(o: EvalOptions): Promise<Record<string, unknown>>
  * ten digits at three speeds (as an operator says each word three times), then its out-of-grammar
  * words at a digit prompt with that operator's templates. The share rejected. (A synthetic voice
  * repeats itself more closely than a person; only the built-in set has the voices' digits.)
+ * `builtIn`: loadOog()'s clips, voice by voice in FLITE_VOICES order, OOG_WORDS within each.
  */
-async function enrolledOog(engine: AsrEngine, conc: number): Promise<number> {
+async function enrolledOog(engine: AsrEngine, conc: number, builtIn: Float32Array[]): Promise<number> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'vm-oog-enrolled-'));
   const items: { a: Float32Array; op: number; voice: string }[] = [];
   for (const [k, voice] of FLITE_VOICES.entries()) {
     const op = 9000 + k;
     for (let d = 0; d < 10; d++) await engine.enroll(op, String(d), [0.9, 1, 1.15].map((s) => ({ pcm: synth(DIGIT_WORDS[d]!, voice, tmp, s), sampleRate: 16000 })));
-    for (const w of OOG_WORDS) items.push({ a: synth(w, voice, tmp), op, voice });
+    OOG_WORDS.forEach((_, j) => items.push({ a: builtIn[k * OOG_WORDS.length + j]!, op, voice }));
   }
   const res = await pool(items, conc, (x) => recognise(engine, x.a, { kind: 'digits', length: 1, commands: CMDS }, x.op, false, `${OOG_SESSION}-${x.voice}`));
   return res.filter((r) => !r || r.status === 'nomatch').length / res.length;
